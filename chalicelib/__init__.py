@@ -1,0 +1,1 @@
+"""Dealer marketing management: the code behind the Chalice app in app.py."""

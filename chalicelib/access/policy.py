@@ -1,0 +1,88 @@
+"""The one access policy every route goes through.
+
+Visibility first, then permission (API.md): an object outside the caller's
+brand or scope is reported as not found, exactly as if it did not exist; a
+visible object with an action the caller's role may not take is forbidden.
+"""
+
+from enum import StrEnum
+from typing import Protocol
+
+from chalicelib.access.model import Caller, Role
+from chalicelib.errors import Forbidden, NotFound
+
+ADMIN = frozenset({Role.IMPORTER_ADMIN})
+MANAGERS = frozenset({Role.IMPORTER_ADMIN, Role.IMPORTER_MANAGER})
+IMPORTER = frozenset({Role.IMPORTER_ADMIN, Role.IMPORTER_MANAGER, Role.ANALYST})
+EVERYONE = frozenset(Role)
+
+
+class Action(StrEnum):
+    READ_BRAND = "brand.read"
+    UPDATE_BRAND = "brand.update"
+    READ_USERS = "users.read"
+    WRITE_USERS = "users.write"
+    READ_DEALER = "dealer.read"
+    LIST_DEALERS = "dealers.list"
+    WRITE_DEALERS = "dealers.write"
+    READ_JOB = "job.read"
+
+
+PERMISSIONS: dict[Action, frozenset[Role]] = {
+    Action.READ_BRAND: EVERYONE,
+    Action.UPDATE_BRAND: ADMIN,
+    Action.READ_USERS: ADMIN,
+    Action.WRITE_USERS: ADMIN,
+    Action.READ_DEALER: EVERYONE,
+    Action.LIST_DEALERS: EVERYONE,
+    Action.WRITE_DEALERS: ADMIN,
+    Action.READ_JOB: EVERYONE,
+}
+
+
+class BrandOwned(Protocol):
+    @property
+    def brand_id(self) -> str: ...
+
+
+class DealerOwned(BrandOwned, Protocol):
+    """Anything that belongs to one dealer: the dealer itself, its placements."""
+
+    @property
+    def dealer_code(self) -> str: ...
+
+    @property
+    def region(self) -> str: ...
+
+
+def ensure_allowed(caller: Caller, action: Action, target: BrandOwned) -> None:
+    """Raise unless the caller sees `target` and its role may take `action`."""
+    ensure_visible(caller, target)
+    ensure_permitted(caller, action)
+
+
+def ensure_permitted(caller: Caller, action: Action) -> None:
+    """Raise unless the role may take `action`; for actions on no single object."""
+    if caller.role not in PERMISSIONS[action]:
+        raise Forbidden(
+            f"Role {caller.role.value!r} may not {action.value!r}.",
+            action=action.value,
+        )
+
+
+def ensure_visible(caller: Caller, target: BrandOwned) -> None:
+    if not can_see(caller, target):
+        raise NotFound("The object is not visible to the caller.")
+
+
+def can_see(caller: Caller, target: BrandOwned) -> bool:
+    if target.brand_id != caller.brand_id:
+        return False
+    dealer_code = getattr(target, "dealer_code", None)
+    if dealer_code is None:
+        return True
+    if caller.is_dealer:
+        return dealer_code in caller.dealer_codes
+    if caller.regions:
+        return getattr(target, "region", None) in caller.regions
+    return True

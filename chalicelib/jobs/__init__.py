@@ -1,0 +1,1 @@
+"""Jobs: work that may outlast an API request, run from a queue and polled."""

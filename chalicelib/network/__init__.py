@@ -1,0 +1,1 @@
+"""The brand's network: brand settings and its dealers."""

@@ -1,0 +1,51 @@
+"""Settings read from the environment, once per container.
+
+Only this module reads `os.environ` for the app; everything else receives a
+`Settings` value.
+"""
+
+import os
+from dataclasses import dataclass
+
+DEV_ISSUER = "https://dmm.local/dev"
+DEV_CLIENT_ID = "dmm-local"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    stage: str
+    region: str
+    web_origins: tuple[str, ...]
+    cognito_issuer: str | None
+    cognito_client_ids: tuple[str, ...]
+    dev_public_key_pem: str | None
+
+    @property
+    def accepts_dev_issuer(self) -> bool:
+        """A prod stage never trusts development tokens, whatever is configured."""
+        return self.stage != "prod" and self.dev_public_key_pem is not None
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        return cls(
+            stage=stage(),
+            region=os.environ.get("AWS_REGION", "eu-central-1"),
+            web_origins=_split(os.environ.get("DMM_WEB_ORIGINS", "")),
+            cognito_issuer=os.environ.get("DMM_COGNITO_ISSUER") or None,
+            cognito_client_ids=_split(os.environ.get("DMM_COGNITO_CLIENT_IDS", "")),
+            dev_public_key_pem=os.environ.get("DMM_DEV_PUBLIC_KEY") or None,
+        )
+
+
+def stage() -> str:
+    """The deployment stage; names of tables, queues and buckets derive from it."""
+    return os.environ.get("DMM_STAGE", "dev")
+
+
+def resource_name(kind: str) -> str:
+    """Stage-qualified name of a table, queue or bucket: `dmm-dev-dealers`."""
+    return f"dmm-{stage()}-{kind}"
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())

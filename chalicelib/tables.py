@@ -1,0 +1,58 @@
+"""Every DynamoDB table of the app, as its PynamoDB model describes it.
+
+The local bootstrap creates tables from these models and infra declares them
+from the same description (`table_definitions`).
+"""
+
+from typing import Any
+
+from pynamodb.attributes import TTLAttribute, UnicodeAttribute
+from pynamodb.models import Model
+
+from chalicelib.access.dynamo import UserModel
+from chalicelib.dynamo import table_meta
+from chalicelib.jobs.dynamo import JobModel
+from chalicelib.network.dynamo import BrandModel, DealerModel
+
+
+class IdempotencyRecordModel(Model):
+    """Storage shape of Powertools' idempotency records; declared here so the
+    table is created like every other one. Powertools itself writes it."""
+
+    Meta = table_meta("idempotency")
+
+    id = UnicodeAttribute(hash_key=True)
+    expiration = TTLAttribute()
+
+
+MODELS: tuple[type[Model], ...] = (
+    BrandModel,
+    DealerModel,
+    UserModel,
+    JobModel,
+    IdempotencyRecordModel,
+)
+
+
+def table_definitions() -> list[dict[str, Any]]:
+    """Keys, indexes and TTL of every table, in DynamoDB's CreateTable terms."""
+    return [_definition(model) for model in MODELS]
+
+
+def _definition(model: type[Model]) -> dict[str, Any]:
+    schema = model._get_schema()
+    ttl = model._ttl_attribute()
+    return {
+        "TableName": model.Meta.table_name,
+        "KeySchema": schema["key_schema"],
+        "AttributeDefinitions": schema["attribute_definitions"],
+        "GlobalSecondaryIndexes": [
+            {
+                "IndexName": index["index_name"],
+                "KeySchema": index["key_schema"],
+                "Projection": index["projection"],
+            }
+            for index in schema["global_secondary_indexes"]
+        ],
+        "TimeToLiveAttribute": ttl.attr_name if ttl else None,
+    }

@@ -1,0 +1,1 @@
+"""The HTTP border: routing, validation, errors, CORS, OpenAPI and docs."""

@@ -1,0 +1,72 @@
+"""The one place that turns errors into HTTP responses of the API.md shape:
+`{"code", "message", "details"}`."""
+
+import json
+from typing import Any
+
+from chalice import Response
+
+from chalicelib import errors
+from chalicelib.web.messages import message
+
+STATUS_BY_KIND: tuple[tuple[type[errors.DomainError], int], ...] = (
+    (errors.InvalidInput, 400),
+    (errors.Unauthenticated, 401),
+    (errors.Forbidden, 403),
+    (errors.NotFound, 404),
+    (errors.Conflict, 409),
+    (errors.TooLarge, 413),
+    (errors.RuleViolated, 422),
+)
+
+# Chalice answers some requests itself with `{"Code", "Message"}` bodies.
+CHALICE_CODES = {
+    "BadRequestError": "invalid_request",
+    "UnauthorizedError": "unauthenticated",
+    "ForbiddenError": "forbidden",
+    "NotFoundError": "not_found",
+    "MethodNotAllowedError": "method_not_allowed",
+    "RequestTimeoutError": "internal_error",
+    "ConflictError": "conflict",
+    "UnprocessableEntityError": "rule_violated",
+    "TooManyRequestsError": "too_many_requests",
+    "UnsupportedMediaType": "unsupported_media_type",
+    "InternalServerError": "internal_error",
+}
+
+JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
+
+
+def status_of(error: errors.DomainError) -> int:
+    for kind, status in STATUS_BY_KIND:
+        if isinstance(error, kind):
+            return status
+    return 500
+
+
+def error_response(
+    status: int, code: str, language: str, details: dict[str, Any] | None = None
+) -> Response:
+    details = details or {}
+    body = {"code": code, "message": message(code, language, details), "details": details}
+    return json_response(status, body)
+
+
+def domain_error_response(error: errors.DomainError, language: str) -> Response:
+    return error_response(status_of(error), error.code, language, error.details)
+
+
+def rewrite_chalice_error(response: Response, language: str) -> Response:
+    """Chalice's own error bodies, rewritten to the API's shape."""
+    body = response.body
+    if response.status_code < 400 or not isinstance(body, dict) or "Code" not in body:
+        return response
+    code = CHALICE_CODES.get(str(body["Code"]), "internal_error")
+    rewritten = error_response(response.status_code, code, language)
+    rewritten.headers = {**response.headers, **rewritten.headers}
+    return rewritten
+
+
+def json_response(status: int, body: Any) -> Response:
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    return Response(body=text, status_code=status, headers=dict(JSON_HEADERS))

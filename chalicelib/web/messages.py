@@ -1,0 +1,151 @@
+"""Error messages by code, in Russian (the default) and English.
+
+`code` is the stable contract; the message is for people and follows
+Accept-Language. Placeholders name keys of the error's `details`.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+DEFAULT_LANGUAGE = "ru"
+LANGUAGES = ("ru", "en")
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "invalid_request": {
+        "ru": "Запрос не соответствует схеме.",
+        "en": "The request does not match its schema.",
+    },
+    "malformed_json": {
+        "ru": "Тело запроса не является корректным JSON.",
+        "en": "The request body is not valid JSON.",
+    },
+    "invalid_cursor": {
+        "ru": "Курсор списка недействителен.",
+        "en": "The list cursor is not valid.",
+    },
+    "unauthenticated": {
+        "ru": "Нужен токен доступа в заголовке Authorization.",
+        "en": "An access token is required in the Authorization header.",
+    },
+    "invalid_token": {
+        "ru": "Токен доступа недействителен или истёк.",
+        "en": "The access token is invalid or expired.",
+    },
+    "unknown_user": {
+        "ru": "Пользователь не зарегистрирован в системе.",
+        "en": "The user is not registered.",
+    },
+    "user_disabled": {
+        "ru": "Пользователь отключён администратором.",
+        "en": "The user has been disabled by an administrator.",
+    },
+    "forbidden": {
+        "ru": "Ваша роль не позволяет это действие.",
+        "en": "Your role does not allow this action.",
+    },
+    "origin_not_allowed": {
+        "ru": "Запросы с этого источника не разрешены.",
+        "en": "Requests from this origin are not allowed.",
+    },
+    "not_found": {
+        "ru": "Объект не найден.",
+        "en": "The object was not found.",
+    },
+    "route_not_found": {
+        "ru": "Такого адреса в API нет.",
+        "en": "There is no such path in the API.",
+    },
+    "brand_not_found": {
+        "ru": "Настройки бренда не найдены.",
+        "en": "The brand's settings were not found.",
+    },
+    "dealer_not_found": {
+        "ru": "Дилер {dealer} не найден.",
+        "en": "Dealer {dealer} was not found.",
+    },
+    "user_not_found": {
+        "ru": "Пользователь не найден.",
+        "en": "The user was not found.",
+    },
+    "job_not_found": {
+        "ru": "Задача не найдена.",
+        "en": "The job was not found.",
+    },
+    "conflict": {
+        "ru": "Конфликт с текущим состоянием объекта.",
+        "en": "The request conflicts with the object's current state.",
+    },
+    "stale_version": {
+        "ru": "Объект изменился с тех пор, как вы его прочитали. Обновите его.",
+        "en": "The object changed since you read it. Reload it and retry.",
+    },
+    "already_exists": {
+        "ru": "Такой объект уже существует.",
+        "en": "Such an object already exists.",
+    },
+    "request_in_progress": {
+        "ru": "Запрос с этим ключом идемпотентности ещё выполняется.",
+        "en": "A request with this idempotency key is still in progress.",
+    },
+    "idempotency_key_reused": {
+        "ru": "Ключ идемпотентности уже использован с другим телом запроса.",
+        "en": "The idempotency key was already used with another request body.",
+    },
+    "payload_too_large": {
+        "ru": "Тело запроса больше допустимого ({limit_bytes} байт).",
+        "en": "The request body is larger than allowed ({limit_bytes} bytes).",
+    },
+    "unsupported_media_type": {
+        "ru": "Неподдерживаемый тип содержимого; ожидается application/json.",
+        "en": "Unsupported content type; application/json is expected.",
+    },
+    "method_not_allowed": {
+        "ru": "Метод не поддерживается для этого адреса.",
+        "en": "The method is not allowed on this path.",
+    },
+    "rule_violated": {
+        "ru": "Запрос нарушает правило.",
+        "en": "The request breaks a rule.",
+    },
+    "invalid_scope": {
+        "ru": "Область доступа не подходит роли пользователя.",
+        "en": "The access scope does not fit the user's role.",
+    },
+    "internal_error": {
+        "ru": "Внутренняя ошибка. Мы уже разбираемся.",
+        "en": "Internal error. It has been logged.",
+    },
+}
+
+
+def message(code: str, language: str, details: Mapping[str, Any]) -> str:
+    texts = MESSAGES.get(code) or MESSAGES["internal_error"]
+    template = texts.get(language) or texts[DEFAULT_LANGUAGE]
+    return template.format_map(_Lenient(details))
+
+
+def language_of(accept_language: str | None) -> str:
+    """The best supported language of an Accept-Language header."""
+    ranked = []
+    for position, part in enumerate((accept_language or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = _quality(params)
+        primary = tag.strip().lower().split("-")[0]
+        if primary in LANGUAGES and quality > 0:
+            ranked.append((-quality, position, primary))
+    return min(ranked)[2] if ranked else DEFAULT_LANGUAGE
+
+
+def _quality(params: str) -> float:
+    name, _, value = params.strip().partition("=")
+    if name.strip() != "q":
+        return 1.0
+    try:
+        return float(value)
+    except ValueError:
+        return 0.0
+
+
+class _Lenient(dict):
+    def __missing__(self, key: str) -> str:
+        return "?"

@@ -1,0 +1,122 @@
+"""The OpenAPI 3.1 document, generated from the routes' own models."""
+
+import re
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from chalicelib.web.api import Operation
+from chalicelib.web.schemas import ErrorReply
+
+REF = "#/components/schemas/{model}"
+ERROR_STATUSES = {
+    "400": "Malformed request",
+    "401": "No or bad token",
+    "403": "Not allowed",
+    "404": "Unknown or not visible",
+    "409": "Conflict or stale version",
+    "413": "Body too large",
+    "415": "Unsupported media type",
+    "422": "Rule violated",
+    "500": "Internal error",
+}
+
+
+def document(operations: list[Operation], title: str, version: str) -> dict[str, Any]:
+    models = _models(operations)
+    refs, components = models_json_schema(
+        [(model, "validation") for model in models], ref_template=REF
+    )
+    schemas = components.get("$defs", {})
+    paths: dict[str, dict[str, Any]] = {}
+    for op in operations:
+        paths.setdefault(op.path, {})[op.method.lower()] = _operation(op, refs)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": title, "version": version},
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+            },
+        },
+    }
+
+
+def _models(operations: list[Operation]) -> list[type[BaseModel]]:
+    found: dict[str, type[BaseModel]] = {"ErrorReply": ErrorReply}
+    for op in operations:
+        for model in (op.body, op.response):
+            if model is not None:
+                found[model.__name__] = model
+    return list(found.values())
+
+
+def _operation(op: Operation, refs: dict) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "operationId": op.name,
+        "summary": op.summary,
+        "tags": [_tag(op.path)],
+        "parameters": _path_parameters(op.path) + _query_parameters(op.query),
+        "responses": _responses(op, refs),
+    }
+    if op.body is not None:
+        schema = refs[(op.body, "validation")]
+        spec["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": schema}},
+        }
+    if op.idempotent:
+        spec["parameters"].append(
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "schema": {"type": "string", "maxLength": 255},
+                "description": "Retries with the same key return the first result.",
+            }
+        )
+    spec["security"] = [] if op.public else [{"bearer": []}]
+    return spec
+
+
+def _responses(op: Operation, refs: dict) -> dict[str, Any]:
+    success: dict[str, Any] = {"description": "Success"}
+    if op.response is not None:
+        schema = refs[(op.response, "validation")]
+        success["content"] = {op.content_type: {"schema": schema}}
+    elif op.content_type != "application/json":
+        success["content"] = {op.content_type: {"schema": {"type": "string"}}}
+    error = {"application/json": {"schema": refs[(ErrorReply, "validation")]}}
+    responses = {str(op.status): success}
+    for status, description in ERROR_STATUSES.items():
+        if op.public and status in ("401", "403"):
+            continue
+        responses[status] = {"description": description, "content": error}
+    return responses
+
+
+def _path_parameters(path: str) -> list[dict[str, Any]]:
+    return [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        for name in re.findall(r"{(\w+)}", path)
+    ]
+
+
+def _query_parameters(query: type[BaseModel] | None) -> list[dict[str, Any]]:
+    if query is None:
+        return []
+    schema = query.model_json_schema()
+    required = set(schema.get("required", []))
+    return [
+        {"name": name, "in": "query", "required": name in required, "schema": prop}
+        for name, prop in schema["properties"].items()
+    ]
+
+
+def _tag(path: str) -> str:
+    parts = [part for part in path.split("/") if part and part != "v1"]
+    return parts[0] if parts else "service"
