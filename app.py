@@ -11,7 +11,13 @@ from chalice import Chalice, Rate, Response
 
 from chalicelib import resources, wiring
 from chalicelib.access import service as access
-from chalicelib.access.schemas import Invitation, MeReply, UserPage, UserReply, UserUpdate
+from chalicelib.access.schemas import (
+    Invitation,
+    MeReply,
+    UserPage,
+    UserReply,
+    UserUpdate,
+)
 from chalicelib.jobs import service as jobs
 from chalicelib.jobs.handlers import process_job_messages
 from chalicelib.jobs.schemas import JobReply
@@ -51,7 +57,8 @@ def openapi_document(request: ApiRequest) -> dict:
     return openapi.document(api.operations, title="Dealer marketing API", version="1")
 
 
-@api.route("/docs", "GET", summary="API reference", public=True, content_type="text/html")
+@api.route("/docs", "GET", summary="API reference", public=True,
+           content_type="text/html")
 def docs_page(request: ApiRequest) -> Response:
     return Response(docs.page(), headers={"Content-Type": "text/html; charset=utf-8"})
 

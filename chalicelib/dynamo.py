@@ -41,7 +41,7 @@ class DecimalAttribute(Attribute[Decimal]):
         return Decimal(value)
 
 
-def table_meta(kind: str) -> type:
+def table_meta(kind: str) -> Any:
     """The `Meta` of a model stored in the stage's table `kind`."""
 
     class Meta:

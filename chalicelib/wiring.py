@@ -17,7 +17,12 @@ from chalicelib.access.dynamo import DynamoUsers
 from chalicelib.access.model import Caller
 from chalicelib.access.ports import Directory, UserRepository
 from chalicelib.access.service import identify
-from chalicelib.access.tokens import TokenVerifier, TrustedIssuer, published_keys, static_key
+from chalicelib.access.tokens import (
+    TokenVerifier,
+    TrustedIssuer,
+    published_keys,
+    static_key,
+)
 from chalicelib.clock import Clock, utc_now
 from chalicelib.jobs.dynamo import DynamoJobs
 from chalicelib.jobs.ports import JobQueue, JobRepository, JobRunner
@@ -47,7 +52,7 @@ def _overridable[T](build: Callable[[], T]) -> Callable[[], T]:
 
     def get() -> T:
         if build.__name__ in _overrides:
-            return _overrides[build.__name__]  # type: ignore[no-any-return]
+            return _overrides[build.__name__]
         return cached()
 
     get.__name__ = build.__name__

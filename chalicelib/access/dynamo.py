@@ -4,6 +4,8 @@ Table `users`: key `user_id` (the identity provider's `sub`), read on every
 request; index `by_brand` (`brand_id` + `user_id`) lists a brand's users.
 """
 
+from typing import cast
+
 from pynamodb.attributes import (
     BooleanAttribute,
     ListAttribute,
@@ -63,18 +65,23 @@ class DynamoUsers:
         return Page(items=items[:limit], next_cursor=encode_cursor(next_key))
 
     def save(self, user: User, expected_version: int | None) -> User:
-        item = UserModel(
-            user.user_id,
-            brand_id=user.brand_id,
-            email=user.email,
-            name=user.name,
-            role=user.role.value,
-            regions=list(user.regions),
-            dealer_codes=list(user.dealer_codes),
-            disabled=user.disabled,
-        )
+        item = user_item(user)
         save_versioned(item, expected_version)
         return _user(item)
+
+
+def user_item(user: User) -> UserModel:
+    return UserModel(
+        user.user_id,
+        brand_id=user.brand_id,
+        email=user.email,
+        name=user.name,
+        role=user.role.value,
+        regions=list(user.regions),
+        dealer_codes=list(user.dealer_codes),
+        disabled=user.disabled,
+        version=user.version,
+    )
 
 
 def _user(item: UserModel) -> User:
@@ -84,8 +91,8 @@ def _user(item: UserModel) -> User:
         email=item.email,
         name=item.name,
         role=Role(item.role),
-        regions=tuple(item.regions or ()),
-        dealer_codes=tuple(item.dealer_codes or ()),
+        regions=tuple(cast(list[str], item.regions or [])),
+        dealer_codes=tuple(cast(list[str], item.dealer_codes or [])),
         disabled=bool(item.disabled),
         version=int(item.version),
     )

@@ -6,6 +6,7 @@ still running long after their last update.
 """
 
 from datetime import datetime, timedelta
+from typing import cast
 
 from pynamodb.attributes import (
     JSONAttribute,
@@ -94,6 +95,6 @@ def _job(item: JobModel) -> Job:
         status=JobStatus(item.status),
         params=item.params or {},
         result=item.result,
-        errors=tuple(item.errors or ()),
+        errors=tuple(cast(list[str], item.errors or [])),
         version=int(item.version),
     )

@@ -29,6 +29,7 @@ def process_job_messages(
             logger.remove_keys(["job_id"])
 
     processor = BatchProcessor(EventType.SQS, raise_on_entire_batch_failure=False)
-    return process_partial_response(
+    response = process_partial_response(
         event=raw_event, record_handler=handle, processor=processor, context=context
     )
+    return dict(response)

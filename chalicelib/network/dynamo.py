@@ -6,6 +6,8 @@ Tables (keys are the single source of truth for the bootstrap and infra):
   listed in code order.
 """
 
+from typing import cast
+
 from pynamodb.attributes import (
     ListAttribute,
     NumberAttribute,
@@ -54,16 +56,7 @@ class DynamoBrands:
             return None
 
     def save(self, brand: Brand, expected_version: int | None) -> Brand:
-        item = BrandModel(
-            brand.brand_id,
-            name=brand.name,
-            currency=brand.currency,
-            time_zone=brand.time_zone,
-            report_due_days=brand.report_due_days,
-            reminder_days=list(brand.reminder_days),
-            period_close_day=brand.period_close_day,
-            max_photo_mb=brand.max_photo_mb,
-        )
+        item = brand_item(brand)
         save_versioned(item, expected_version)
         return _brand(item)
 
@@ -105,17 +98,36 @@ class DynamoDealers:
         return Page(items=items[:limit], next_cursor=encode_cursor(next_key))
 
     def save(self, dealer: Dealer, expected_version: int | None) -> Dealer:
-        item = DealerModel(
-            dealer.brand_id,
-            dealer.code,
-            name=dealer.name,
-            city=dealer.city,
-            region=dealer.region,
-            time_zone=dealer.time_zone,
-            category=dealer.category,
-        )
+        item = dealer_item(dealer)
         save_versioned(item, expected_version)
         return _dealer(item)
+
+
+def brand_item(brand: Brand) -> BrandModel:
+    return BrandModel(
+        brand.brand_id,
+        name=brand.name,
+        currency=brand.currency,
+        time_zone=brand.time_zone,
+        report_due_days=brand.report_due_days,
+        reminder_days=list(brand.reminder_days),
+        period_close_day=brand.period_close_day,
+        max_photo_mb=brand.max_photo_mb,
+        version=brand.version,
+    )
+
+
+def dealer_item(dealer: Dealer) -> DealerModel:
+    return DealerModel(
+        dealer.brand_id,
+        dealer.code,
+        name=dealer.name,
+        city=dealer.city,
+        region=dealer.region,
+        time_zone=dealer.time_zone,
+        category=dealer.category,
+        version=dealer.version,
+    )
 
 
 def _brand(item: BrandModel) -> Brand:
@@ -125,7 +137,7 @@ def _brand(item: BrandModel) -> Brand:
         currency=item.currency,
         time_zone=item.time_zone,
         report_due_days=int(item.report_due_days),
-        reminder_days=tuple(int(day) for day in item.reminder_days),
+        reminder_days=tuple(int(day) for day in cast(list[float], item.reminder_days)),
         period_close_day=int(item.period_close_day),
         max_photo_mb=int(item.max_photo_mb),
         version=int(item.version),

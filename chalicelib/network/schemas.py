@@ -5,7 +5,14 @@ from typing import Annotated
 from pydantic import Field
 
 from chalicelib.network.model import Brand, Dealer
-from chalicelib.web.schemas import Body, DealerCode, Reply, Text, TimeZoneName, Versioned
+from chalicelib.web.schemas import (
+    Body,
+    DealerCode,
+    Reply,
+    Text,
+    TimeZoneName,
+    Versioned,
+)
 
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["RUB"])]
 Category = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]

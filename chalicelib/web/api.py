@@ -117,7 +117,7 @@ class Api:
     def _serve(
         self, operation: Operation, view: Callable[..., Any], uri_params: dict
     ) -> Response:
-        request = self.app.current_request
+        request = self._current_request()
         language = language_of(request.headers.get("accept-language"))
         try:
             return self._answer(operation, view, request, uri_params)
@@ -168,7 +168,7 @@ class Api:
         if len(key) > MAX_KEY_LENGTH:
             raise InvalidInput("The idempotency key is too long.", max=MAX_KEY_LENGTH)
         scope = f"{caller.user_id}#{operation.method} {operation.path}"
-        body = (request.raw_body or b"").decode("utf-8", errors="replace")
+        body = _raw_body(request).decode("utf-8", errors="replace")
         return self.gateway.idempotency().run(key, scope, body, run)
 
     def _authenticate(self, request: Request) -> Caller:
@@ -191,13 +191,13 @@ class Api:
         self.app.route(path, methods=["OPTIONS"])(preflight)
 
     def _preflight(self, path: str) -> Response:
-        request = self.app.current_request
+        request = self._current_request()
         origin = request.headers.get("origin")
         if origin not in self.gateway.web_origins():
             language = language_of(request.headers.get("accept-language"))
             return error_response(403, "origin_not_allowed", language)
         methods = sorted(op.method for op in self.operations if op.path == path)
-        headers = {
+        headers: dict[str, str | list[str]] = {
             "Access-Control-Allow-Methods": ",".join([*methods, "OPTIONS"]),
             "Access-Control-Allow-Headers": ALLOWED_HEADERS,
             "Access-Control-Max-Age": PREFLIGHT_MAX_AGE,
@@ -217,7 +217,7 @@ class Api:
         )
         language = language_of(request.headers.get("accept-language"))
         try:
-            if len(request.raw_body or b"") > MAX_BODY_BYTES:
+            if len(_raw_body(request)) > MAX_BODY_BYTES:
                 too_large = TooLarge("Body too large.", limit_bytes=MAX_BODY_BYTES)
                 response = domain_error_response(too_large, language)
             else:
@@ -226,6 +226,12 @@ class Api:
             return response
         finally:
             logger.remove_keys(["request_id", "route", "method", "brand_id", "user_id"])
+
+    def _current_request(self) -> Request:
+        request = self.app.current_request
+        if request is None:
+            raise RuntimeError("No current request outside an HTTP invocation.")
+        return request
 
     def _add_cors(self, request: Request, response: Response) -> None:
         origin = request.headers.get("origin")
@@ -237,9 +243,8 @@ class Api:
 def _parsed_body(operation: Operation, request: Request) -> Any:
     if operation.body is None:
         return None
-    raw = request.raw_body or b""
     try:
-        return operation.body.model_validate_json(raw)
+        return operation.body.model_validate_json(_raw_body(request))
     except ValidationError as exc:
         raise _invalid(exc) from None
 
@@ -265,6 +270,11 @@ def _invalid(exc: ValidationError) -> InvalidInput:
     if any(problem["type"] == "json_invalid" for problem in problems):
         return MalformedJson("The body is not valid JSON.")
     return InvalidInput("The request does not match its schema.", errors=problems)
+
+
+def _raw_body(request: Request) -> bytes:
+    raw = request.raw_body or b""
+    return raw.encode() if isinstance(raw, str) else raw
 
 
 def _plain(result: Any) -> Any:

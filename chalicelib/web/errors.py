@@ -48,8 +48,8 @@ def error_response(
     status: int, code: str, language: str, details: dict[str, Any] | None = None
 ) -> Response:
     details = details or {}
-    body = {"code": code, "message": message(code, language, details), "details": details}
-    return json_response(status, body)
+    text = message(code, language, details)
+    return json_response(status, {"code": code, "message": text, "details": details})
 
 
 def domain_error_response(error: errors.DomainError, language: str) -> Response:

@@ -1,0 +1,130 @@
+"""`dmm`: the local stack's command line.
+
+    dmm up                 emulator, tables, demo data, events, API on :8000
+    dmm token --role ROLE  a token the local API accepts, for a demo user
+    dmm seed               load the demo brands again
+    dmm job NAME           run a scheduled job of the app once, now
+"""
+
+import argparse
+import importlib
+import json
+import signal
+import sys
+import threading
+from typing import Any
+
+from devstack import local
+
+ROLES = ["importer_admin", "importer_manager", "analyst", "dealer_user"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="dmm", description=__doc__,
+                                     formatter_class=argparse.RawTextHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    up = commands.add_parser("up", help="run the whole local stack")
+    up.add_argument("--port", type=int, help="API port (default 8000)")
+    up.add_argument("--emulator-port", type=int, help="moto port (default 5005)")
+    up.add_argument("--no-seed", action="store_true", help="skip the demo data")
+
+    token = commands.add_parser("token", help="print a token for a demo user")
+    token.add_argument("--role", choices=ROLES, required=True)
+    token.add_argument("--dealer", help="a dealer code the dealer user serves")
+    token.add_argument("--brand", help="brand id (default: the first demo brand)")
+    token.add_argument("--user", help="mint for this user id instead")
+    token.add_argument("--ttl", type=int, default=12 * 3600, help="seconds")
+
+    commands.add_parser("seed", help="load the demo brands into the local stack")
+
+    job = commands.add_parser("job", help="run a scheduled job once")
+    job.add_argument("name", help="the handler name, e.g. fail_abandoned_jobs")
+
+    args = parser.parse_args(argv)
+    return int(COMMANDS[args.command](args) or 0)
+
+
+def _up(args: argparse.Namespace) -> int:
+    defaults = local.Ports.from_env()
+    ports = local.Ports(api=args.port or defaults.api,
+                        emulator=args.emulator_port or defaults.emulator)
+    local.configure(ports)
+    from devstack import bootstrap, emulator, seed, server
+    from devstack.events import EventRunner
+
+    moto = emulator.ensure_running(ports.emulator)
+    try:
+        created = bootstrap.create_all()
+        counts = {} if args.no_seed else seed.seed()
+        module = importlib.import_module("app")
+        runner = EventRunner(module)
+        runner.start()
+        httpd = server.local_server(module.app, local.HOST, ports.api)
+        _stop_on_signals(httpd)
+        _banner(ports, created, counts)
+        httpd.server.serve_forever()
+        runner.stop()
+    finally:
+        emulator.stop(moto)
+    print("dmm: stopped", flush=True)
+    return 0
+
+
+def _token(args: argparse.Namespace) -> int:
+    local.state_dir()
+    from chalicelib.access.model import Role
+    from devstack.demo import find_user
+    from devstack.keys import mint
+
+    user_id = args.user or find_user(Role(args.role), args.brand, args.dealer).user_id
+    print(mint(user_id, args.ttl))
+    return 0
+
+
+def _seed(args: argparse.Namespace) -> int:
+    local.configure(local.Ports.from_env())
+    from devstack import bootstrap, seed
+
+    bootstrap.create_all()
+    print(json.dumps(seed.seed()))
+    return 0
+
+
+def _job(args: argparse.Namespace) -> int:
+    local.configure(local.Ports.from_env())
+    from devstack.events import run_scheduled
+
+    result = run_scheduled(importlib.import_module("app"), args.name)
+    print(json.dumps(result, ensure_ascii=False, default=str))
+    return 0
+
+
+def _stop_on_signals(httpd: Any) -> None:
+    def stop(signum: int, frame: Any) -> None:
+        # shutdown() waits for serve_forever to return: call it elsewhere.
+        threading.Thread(target=httpd.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+
+
+def _banner(ports: local.Ports, created: dict, counts: dict) -> None:
+    api = f"http://{local.HOST}:{ports.api}"
+    lines = [
+        f"dmm: emulator {local.emulator_url(ports)} "
+        f"(created {sum(len(v) for v in created.values())} resources)",
+        f"dmm: demo data {json.dumps(counts)}" if counts else "dmm: no demo data",
+        f"dmm: API   {api}",
+        f"dmm: docs  {api}/docs",
+        "dmm: token TOKEN=$(.venv/bin/dmm token --role importer_manager)",
+        f"dmm:       curl -H \"Authorization: Bearer $TOKEN\" {api}/v1/dealers",
+        "dmm: Ctrl-C stops everything",
+    ]
+    print("\n".join(lines), flush=True)
+
+
+COMMANDS = {"up": _up, "token": _token, "seed": _seed, "job": _job}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""The demo brands from `demo/`: readable fixture files, loaded as domain objects."""
+
+import csv
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from chalicelib.access.model import Role, User
+from chalicelib.network.model import Brand, Dealer
+from devstack.local import ROOT
+
+DEMO_DIR = ROOT / "demo"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoBrand:
+    brand: Brand
+    dealers: list[Dealer]
+    users: list[User]
+
+
+def load_all(folder: Path = DEMO_DIR) -> list[DemoBrand]:
+    return [load(path) for path in sorted(folder.glob("*.toml"))]
+
+
+def load(path: Path) -> DemoBrand:
+    fixture = tomllib.loads(path.read_text(encoding="utf-8"))
+    settings = fixture["brand"]
+    brand_id = settings["id"]
+    brand = Brand(
+        brand_id=brand_id,
+        name=settings["name"],
+        currency=settings["currency"],
+        time_zone=settings["time_zone"],
+        report_due_days=settings["report_due_days"],
+        reminder_days=tuple(settings["reminder_days"]),
+        period_close_day=settings["period_close_day"],
+        max_photo_mb=settings["max_photo_mb"],
+    )
+    dealers_file = path.with_name(f"{path.stem}-dealers.csv")
+    with dealers_file.open(encoding="utf-8", newline="") as rows:
+        dealers = [_dealer(brand_id, row) for row in csv.DictReader(rows)]
+    users = [_user(brand_id, entry) for entry in fixture.get("users", [])]
+    return DemoBrand(brand=brand, dealers=dealers, users=users)
+
+
+def find_user(
+    role: Role, brand_id: str | None = None, dealer_code: str | None = None
+) -> User:
+    """The first demo user of `role` (in `brand_id`, serving `dealer_code`)."""
+    for demo in load_all():
+        for user in demo.users:
+            if user.role is not role:
+                continue
+            if brand_id and user.brand_id != brand_id:
+                continue
+            if dealer_code and dealer_code not in user.dealer_codes:
+                continue
+            return user
+    raise LookupError(
+        f"No demo user: {role.value} of brand {brand_id or 'any'}"
+        f" for dealer {dealer_code or 'any'}."
+    )
+
+
+def _dealer(brand_id: str, row: dict[str, str]) -> Dealer:
+    return Dealer(
+        brand_id=brand_id,
+        code=row["code"],
+        name=row["name"],
+        city=row["city"],
+        region=row["region"],
+        time_zone=row["time_zone"],
+        category=row["category"],
+    )
+
+
+def _user(brand_id: str, entry: dict) -> User:
+    return User(
+        user_id=entry["id"],
+        brand_id=brand_id,
+        email=entry["email"],
+        name=entry["name"],
+        role=Role(entry["role"]),
+        regions=tuple(entry.get("regions", ())),
+        dealer_codes=tuple(entry.get("dealer_codes", ())),
+    )

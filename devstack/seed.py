@@ -1,0 +1,22 @@
+"""Loads the demo brands into the local tables. Run again, it writes the
+same items again: demo records return to their fixture state."""
+
+from chalicelib.access.dynamo import UserModel, user_item
+from chalicelib.network.dynamo import DealerModel, brand_item, dealer_item
+from devstack.demo import load_all
+
+
+def seed() -> dict[str, int]:
+    counts = {"brands": 0, "dealers": 0, "users": 0}
+    for demo in load_all():
+        brand_item(demo.brand).save(add_version_condition=False)
+        with DealerModel.batch_write() as batch:
+            for dealer in demo.dealers:
+                batch.save(dealer_item(dealer))
+        with UserModel.batch_write() as batch:
+            for user in demo.users:
+                batch.save(user_item(user))
+        counts["brands"] += 1
+        counts["dealers"] += len(demo.dealers)
+        counts["users"] += len(demo.users)
+    return counts
