@@ -1,0 +1,47 @@
+"""API tests: the Chalice app through its test client, on the emulator."""
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from chalice.test import Client
+
+from chalicelib.access.model import Role
+from devstack.demo import find_user
+from devstack.keys import mint
+
+Headers = dict[str, str]
+
+
+@pytest.fixture
+def client(demo: dict) -> Iterator[Client]:
+    import app
+
+    with Client(app.app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def auth() -> Callable[..., Headers]:
+    """Headers with a token for a demo user: `auth(Role.ANALYST)`,
+    `auth(Role.DEALER_USER, dealer="AUR-KGD-01")`, `auth(user_id="...")`."""
+
+    def headers(
+        role: Role | None = None,
+        brand: str = "aurora",
+        dealer: str | None = None,
+        user_id: str | None = None,
+        **extra: str,
+    ) -> Headers:
+        if user_id is None:
+            assert role is not None
+            user_id = find_user(role, brand, dealer).user_id
+        return {"Authorization": f"Bearer {mint(user_id)}", **extra}
+
+    return headers
+
+
+def json_of(response: Any) -> Any:
+    import json
+
+    return json.loads(response.body)

@@ -1,0 +1,100 @@
+import json
+
+from chalicelib.access.model import Role
+from tests.api.conftest import json_of
+
+
+def test_manager_pages_through_every_dealer_of_the_brand(client, auth):
+    headers = auth(Role.IMPORTER_MANAGER)
+    codes, cursor = [], None
+
+    while True:
+        query = "?limit=30" + (f"&cursor={cursor}" if cursor else "")
+        page = json_of(client.http.get(f"/v1/dealers{query}", headers=headers))
+        codes += [dealer["code"] for dealer in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+
+    assert len(codes) == len(set(codes)) >= 70
+    assert all(code.startswith("AUR-") for code in codes)
+
+
+def test_dealer_user_lists_only_its_own_dealers(client, auth):
+    headers = auth(Role.DEALER_USER, dealer="AUR-KGD-01")
+
+    page = json_of(client.http.get("/v1/dealers", headers=headers))
+
+    assert [dealer["code"] for dealer in page["items"]] == ["AUR-KGD-01"]
+    assert page["next_cursor"] is None
+
+
+def test_another_dealers_code_is_not_found_for_a_dealer_user(client, auth):
+    headers = auth(Role.DEALER_USER, dealer="AUR-KGD-01")
+
+    own = client.http.get("/v1/dealers/AUR-KGD-01", headers=headers)
+    other = client.http.get("/v1/dealers/AUR-KGD-02", headers=headers)
+    unknown = client.http.get("/v1/dealers/AUR-NOPE-99", headers=headers)
+
+    assert own.status_code == 200
+    assert other.status_code == unknown.status_code == 404
+    assert json_of(other)["code"] == json_of(unknown)["code"] == "dealer_not_found"
+
+
+def test_another_brands_dealer_is_not_found(client, auth):
+    response = client.http.get("/v1/dealers/TAI-MSK-01",
+                               headers=auth(Role.IMPORTER_ADMIN))
+
+    assert response.status_code == 404
+
+
+def test_regional_manager_sees_only_dealers_of_its_regions(client, auth):
+    manager = auth(user_id="aurora-manager-3")
+
+    page = json_of(client.http.get("/v1/dealers?limit=200", headers=manager))
+    kamchatka = client.http.get("/v1/dealers/AUR-PKC-01", headers=manager)
+    moscow = client.http.get("/v1/dealers/AUR-MSK-01", headers=manager)
+
+    assert page["items"]
+    assert {d["region"] for d in page["items"]} <= {
+        "Новосибирская область", "Приморский край", "Камчатский край"}
+    assert kamchatka.status_code == 200
+    assert moscow.status_code == 404
+
+
+def test_dealer_user_may_read_but_not_change_its_dealer(client, auth):
+    headers = auth(Role.DEALER_USER, dealer="AUR-KGD-01",
+                   **{"Content-Type": "application/json"})
+    body = json.dumps({"version": 1, "name": "Своё имя"})
+
+    own = client.http.patch("/v1/dealers/AUR-KGD-01", headers=headers, body=body)
+    other = client.http.patch("/v1/dealers/AUR-KGD-02", headers=headers, body=body)
+
+    assert own.status_code == 403
+    assert other.status_code == 404
+
+
+def test_admin_changes_a_dealer_once_per_version(client, auth):
+    headers = auth(Role.IMPORTER_ADMIN, **{"Content-Type": "application/json"})
+    body = json.dumps({"version": 1, "category": "flagship"})
+
+    first = client.http.patch("/v1/dealers/AUR-KGD-01", headers=headers, body=body)
+    stale = client.http.patch("/v1/dealers/AUR-KGD-01", headers=headers, body=body)
+
+    assert first.status_code == 200
+    assert json_of(first)["version"] == 2
+    assert json_of(first)["category"] == "flagship"
+    assert stale.status_code == 409
+    assert json_of(stale)["code"] == "stale_version"
+
+
+def test_new_dealer_with_an_unknown_time_zone_is_refused(client, auth):
+    headers = auth(Role.IMPORTER_ADMIN, **{"Content-Type": "application/json"})
+    body = {"code": "AUR-NEW-01", "name": "Аврора Новая", "city": "Тверь",
+            "region": "Тверская область", "time_zone": "Europe/Tver",
+            "category": "standard"}
+
+    response = client.http.post("/v1/dealers", headers=headers, body=json.dumps(body))
+
+    assert response.status_code == 400
+    assert json_of(response)["details"]["errors"][0]["field"] == "time_zone"

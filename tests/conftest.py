@@ -1,0 +1,82 @@
+"""Shared test setup.
+
+The environment is fixed here, before any app module loads: table models read
+the stage when they are imported. Nothing points at a real AWS account.
+AWS-backed tests share one moto server (real HTTP, as in the local stack),
+reset before each test.
+"""
+
+import os
+import socket
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+EMULATOR_PORT = _free_port()
+STATE_DIR = Path(tempfile.mkdtemp(prefix="dmm-tests-"))
+WEB_ORIGIN = "https://marketing.aurora.example"
+
+os.environ.update(
+    {
+        "DMM_STAGE": "test",
+        "DMM_STATE_DIR": str(STATE_DIR),
+        "DMM_WEB_ORIGINS": WEB_ORIGIN,
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{EMULATOR_PORT}",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_REGION": "eu-central-1",
+        "AWS_DEFAULT_REGION": "eu-central-1",
+        "POWERTOOLS_DEV": "false",
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
+    }
+)
+for _leaked in ("AWS_PROFILE", "DMM_COGNITO_ISSUER", "DMM_COGNITO_CLIENT_IDS"):
+    os.environ.pop(_leaked, None)
+
+from devstack.keys import public_key_pem  # noqa: E402
+
+os.environ["DMM_DEV_PUBLIC_KEY"] = public_key_pem()
+
+
+@pytest.fixture(scope="session")
+def emulator() -> Iterator[str]:
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=EMULATOR_PORT,
+                                verbose=False)
+    server.start()
+    yield os.environ["AWS_ENDPOINT_URL"]
+    server.stop()
+
+
+@pytest.fixture
+def aws(emulator: str) -> Iterator[str]:
+    """An empty emulator with every table and queue of the app created."""
+    import requests
+
+    from chalicelib import wiring
+    from devstack import bootstrap
+
+    requests.post(f"{emulator}/moto-api/reset", timeout=10).raise_for_status()
+    bootstrap.create_all()
+    wiring.reset()
+    yield emulator
+    wiring.reset()
+
+
+@pytest.fixture
+def demo(aws: str) -> dict[str, int]:
+    """The emulator with the demo brands loaded, as `make run` has them."""
+    from devstack.seed import seed
+
+    return seed()
