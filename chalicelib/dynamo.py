@@ -57,7 +57,11 @@ def save_versioned(item: Model, expected_version: int | None) -> None:
     `expected_version` None creates the item and fails if it already exists.
     The model's `VersionAttribute` writes the next version.
     """
-    item.version = expected_version  # type: ignore[attr-defined]
+    if expected_version is None:
+        # No version makes PynamoDB require that none is stored yet.
+        item.attribute_values.pop("version", None)
+    else:
+        item.version = expected_version  # type: ignore[attr-defined]
     with _conflicts(expected_version):
         item.save()
 
