@@ -231,7 +231,8 @@ def test_openapi_document_is_valid_openapi_3_1(stack):
                           timeout=10)
 
     validate(document)
-    assert (get_spec_version(document).major, get_spec_version(document).minor) == ("3", "1")
+    version = get_spec_version(document)
+    assert (version.major, version.minor) == ("3", "1")
     assert document["openapi"] == "3.1.0"
     assert "/v1/dealers/{code}" in document["paths"]
     assert docs.status_code == 200 and "swagger-ui" in docs.text
