@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from chalicelib.access.model import Caller
 from chalicelib.errors import DomainError, InvalidInput, TooLarge, Unauthenticated
-from chalicelib.logs import logger
+from chalicelib.logs import invocation_keys, logger
 from chalicelib.web.errors import (
     domain_error_response,
     error_response,
@@ -137,6 +137,8 @@ class Api:
         caller = None if operation.public else self._authenticate(request)
         if caller is not None:
             logger.append_keys(brand_id=caller.brand_id, user_id=caller.user_id)
+        if "code" in uri_params:
+            logger.append_keys(dealer_code=uri_params["code"])
         api_request = ApiRequest(
             caller=caller,  # type: ignore[arg-type]
             body=_parsed_body(operation, request),
@@ -210,22 +212,33 @@ class Api:
         """Around every HTTP request: body limit, log keys, Chalice's own
         errors in our shape, and CORS headers on every answer."""
         context = request.context or {}
-        logger.append_keys(
-            request_id=context.get("requestId"),
-            route=context.get("resourcePath"),
-            method=request.method,
-        )
         language = language_of(request.headers.get("accept-language"))
         try:
-            if len(_raw_body(request)) > MAX_BODY_BYTES:
-                too_large = TooLarge("Body too large.", limit_bytes=MAX_BODY_BYTES)
-                response = domain_error_response(too_large, language)
-            else:
-                response = rewrite_chalice_error(get_response(request), language)
-            self._add_cors(request, response)
-            return response
-        finally:
-            logger.remove_keys(["request_id", "route", "method", "brand_id", "user_id"])
+            with invocation_keys(
+                request.lambda_context,
+                request_id=context.get("requestId"),
+                route=context.get("resourcePath"),
+                method=request.method,
+            ):
+                response = self._limited(request, get_response, language)
+                logger.remove_keys(["brand_id", "user_id", "dealer_code"])
+        except Exception:
+            # Chalice would answer in its own shape; keep ours even here.
+            logger.exception("unhandled error around the route")
+            response = error_response(500, "internal_error", language)
+        self._add_cors(request, response)
+        return response
+
+    def _limited(
+        self,
+        request: Request,
+        get_response: Callable[[Request], Response],
+        language: str,
+    ) -> Response:
+        if len(_raw_body(request)) > MAX_BODY_BYTES:
+            too_large = TooLarge("Body too large.", limit_bytes=MAX_BODY_BYTES)
+            return domain_error_response(too_large, language)
+        return rewrite_chalice_error(get_response(request), language)
 
     def _current_request(self) -> Request:
         request = self.app.current_request
