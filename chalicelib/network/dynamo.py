@@ -69,7 +69,8 @@ class DynamoDealers:
             return None
 
     def get_many(self, brand_id: str, codes: list[str]) -> list[Dealer]:
-        keys = [(brand_id, code) for code in codes]
+        # NOTE: BatchGetItem refuses a request with the same key twice.
+        keys = [(brand_id, code) for code in sorted(set(codes))]
         found = [_dealer(item) for item in DealerModel.batch_get(keys)]
         return sorted(found, key=lambda dealer: dealer.code)
 
