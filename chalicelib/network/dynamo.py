@@ -81,7 +81,7 @@ class DynamoDealers:
         cursor: str | None,
         regions: tuple[str, ...] = (),
     ) -> Page[Dealer]:
-        start = decode_cursor(cursor, "brand_id", brand_id)
+        start = decode_cursor(cursor, "brand_id", brand_id, other_keys=("code",))
         condition = DealerModel.region.is_in(*regions) if regions else None
         # One more than asked shows whether a next page exists, so the last
         # page carries no cursor.
