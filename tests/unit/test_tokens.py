@@ -10,7 +10,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from chalicelib import wiring
-from chalicelib.access.tokens import InvalidToken, TokenVerifier, TrustedIssuer, static_key
+from chalicelib.access.tokens import (
+    InvalidToken,
+    TokenVerifier,
+    TrustedIssuer,
+    static_key,
+)
 from chalicelib.settings import DEV_CLIENT_ID, DEV_ISSUER, Settings
 
 ISSUER = "https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_Aurora"
