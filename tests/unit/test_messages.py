@@ -19,7 +19,8 @@ def _domain_error_codes() -> set[str]:
     found, pending = set(), [DomainError]
     while pending:
         kind = pending.pop()
-        found.add(kind.code)
+        if kind.__module__.split(".")[0] in ("chalicelib", "app"):
+            found.add(kind.code)
         pending.extend(kind.__subclasses__())
     return found - {DomainError.code}
 
