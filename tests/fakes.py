@@ -52,16 +52,23 @@ class _Versioned[K, T]:
 
 
 def _page[T](
-    ordered: list[T], key: Callable[[T], str], limit: int, cursor: str | None
+    partition: str,
+    ordered: list[T],
+    key: Callable[[T], str],
+    limit: int,
+    cursor: str | None,
 ) -> Page[T]:
+    """One page of `ordered`; the cursor names its list's partition, like the
+    DynamoDB adapters' cursors do."""
     if cursor is not None:
-        if not cursor.startswith("after:"):
-            raise FakeCursorInvalid("The cursor is malformed.")
-        after = cursor.removeprefix("after:")
+        owner, _, after = cursor.partition("|")
+        if owner != partition or not after:
+            raise FakeCursorInvalid("The cursor belongs to another list.")
         ordered = [item for item in ordered if key(item) > after]
     if len(ordered) <= limit:
         return Page(items=ordered, next_cursor=None)
-    return Page(items=ordered[:limit], next_cursor=f"after:{key(ordered[limit - 1])}")
+    return Page(items=ordered[:limit],
+                next_cursor=f"{partition}|{key(ordered[limit - 1])}")
 
 
 class InMemoryBrands(_Versioned[str, Brand]):
@@ -103,7 +110,8 @@ class InMemoryDealers(_Versioned[tuple[str, str], Dealer]):
             ),
             key=lambda dealer: dealer.code,
         )
-        return _page(ordered, lambda dealer: dealer.code, limit, cursor)
+        return _page(brand_id, ordered, lambda dealer: dealer.code, limit,
+                     cursor)
 
     def save(self, dealer: Dealer, expected_version: int | None) -> Dealer:
         return self._save(dealer, expected_version)
@@ -122,7 +130,7 @@ class InMemoryUsers(_Versioned[str, User]):
             (user for user in self._items.values() if user.brand_id == brand_id),
             key=lambda user: user.user_id,
         )
-        return _page(ordered, lambda user: user.user_id, limit, cursor)
+        return _page(brand_id, ordered, lambda user: user.user_id, limit, cursor)
 
     def save(self, user: User, expected_version: int | None) -> User:
         return self._save(user, expected_version)
