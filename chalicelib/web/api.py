@@ -171,7 +171,9 @@ class Api:
             raise InvalidInput("The idempotency key is too long.", max=MAX_KEY_LENGTH)
         scope = f"{caller.user_id}#{operation.method} {operation.path}"
         body = _raw_body(request).decode("utf-8", errors="replace")
-        return self.gateway.idempotency().run(key, scope, body, run)
+        return self.gateway.idempotency().run(
+            key, scope, body, run, lambda_context=request.lambda_context
+        )
 
     def _authenticate(self, request: Request) -> Caller:
         scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
