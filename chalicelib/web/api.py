@@ -154,7 +154,9 @@ class Api:
 
         key = request.headers.get("idempotency-key")
         if operation.idempotent and key and caller is not None:
-            status, answer = self._replay(operation, caller, key, request, run)
+            status, answer = self._replay(
+                operation, caller, key, request, uri_params, run
+            )
         else:
             status, answer = run()
         return answer if isinstance(answer, Response) else json_response(status, answer)
@@ -165,11 +167,15 @@ class Api:
         caller: Caller,
         key: str,
         request: Request,
+        uri_params: dict,
         run: Callable[[], tuple[int, Any]],
     ) -> tuple[int, Any]:
         if len(key) > MAX_KEY_LENGTH:
             raise InvalidInput("The idempotency key is too long.", max=MAX_KEY_LENGTH)
-        scope = f"{caller.user_id}#{operation.method} {operation.path}"
+        # The path as requested, not its template: the same key on two
+        # placements' photo uploads is two requests.
+        path = operation.path.format(**uri_params)
+        scope = f"{caller.user_id}#{operation.method} {path}"
         body = _raw_body(request).decode("utf-8", errors="replace")
         return self.gateway.idempotency().run(
             key, scope, body, run, lambda_context=request.lambda_context
