@@ -35,6 +35,9 @@ class DecimalAttribute(Attribute[Decimal]):
     def serialize(self, value: Decimal) -> str:
         if not isinstance(value, Decimal):
             raise TypeError(f"expected a Decimal, got {type(value).__name__}")
+        if not value.is_finite():
+            # DynamoDB has no NaN or infinity; say so here, not in a 500 later.
+            raise ValueError(f"a stored number must be finite, got {value!r}")
         return str(value)
 
     def deserialize(self, value: str) -> Decimal:
