@@ -133,3 +133,16 @@ def test_an_unknown_docs_asset_is_not_found_in_our_shape(client):
     assert response.status_code == 404
     assert json_of(response)["code"] == "not_found"
     assert json_of(response)["message"] == "The object was not found."
+
+
+@pytest.mark.parametrize("served_at", [
+    "http://127.0.0.1:8000/openapi.json",
+    "https://abc123.execute-api.eu-central-1.amazonaws.com/api/openapi.json",
+])
+def test_the_documents_server_is_where_the_document_is_served(document, served_at):
+    from urllib.parse import urljoin
+
+    base = served_at.removesuffix("/openapi.json")
+
+    assert [urljoin(served_at, server["url"]).rstrip("/")
+            for server in document["servers"]] == [base]
