@@ -228,8 +228,11 @@ class Api:
                 route=context.get("resourcePath"),
                 method=request.method,
             ):
-                response = self._limited(request, get_response, language)
-                logger.remove_keys(["brand_id", "user_id", "dealer_code"])
+                try:
+                    response = self._limited(request, get_response, language)
+                finally:
+                    # Also on failure, or the next request logs this caller.
+                    logger.remove_keys(["brand_id", "user_id", "dealer_code"])
         except Exception:
             # Chalice would answer in its own shape; keep ours even here.
             logger.exception("unhandled error around the route")
