@@ -85,3 +85,45 @@ def test_a_key_longer_than_255_characters_is_refused(probe):
 
     assert response.status_code == 400
     assert json_of(response)["code"] == "invalid_request"
+
+
+@pytest.fixture
+def failing_inside(aws):
+    """A probe app whose inner middleware fails after the view ran."""
+    app = Chalice(app_name="probe")
+    api = Api(app, Gateway(identify=lambda token: caller(user_id=token),
+                           idempotency=wiring.idempotency,
+                           web_origins=lambda: ()))
+
+    @api.route("/v1/me", "GET", summary="The caller")
+    def me(request):
+        return {"user_id": request.caller.user_id}
+
+    @api.route("/health", "GET", summary="Liveness", public=True)
+    def health(request):
+        raise RuntimeError("health check broke")
+
+    @app.middleware("http")
+    def break_after_the_view(request, get_response):
+        response = get_response(request)
+        if request.context["resourcePath"] == "/v1/me":
+            raise RuntimeError("a middleware broke")
+        return response
+
+    with Client(app) as client:
+        yield client
+
+
+def test_a_failure_around_the_route_answers_in_our_shape_and_leaks_no_caller(
+    failing_inside, logged
+):
+    broken = failing_inside.http.get("/v1/me",
+                                     headers={"Authorization": "Bearer aurora-x"})
+    failing_inside.http.get("/health")
+
+    assert broken.status_code == 500
+    assert json_of(broken)["code"] == "internal_error"
+    errors = [line for line in logged() if line["level"] == "ERROR"]
+    assert [line["message"] for line in errors] == [
+        "unhandled error around the route", "unhandled error"]
+    assert "user_id" not in errors[1]
