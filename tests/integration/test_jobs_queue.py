@@ -146,6 +146,7 @@ def test_only_the_failing_message_of_a_batch_is_left_for_redelivery(
     assert _counts(client, url) == (0, 1)
     assert wiring.jobs().get(good.job_id).status is JobStatus.SUCCEEDED
     assert wiring.jobs().get(other.job_id).status is JobStatus.SUCCEEDED
+    assert wiring.jobs().get(bad.job_id).status is JobStatus.FAILED
     errors = [line for line in logged() if line["level"] == "ERROR"]
     assert [line.get("job_id") for line in errors] == [bad.job_id]
     assert "ConnectionError" in errors[0]["exception"]

@@ -116,7 +116,7 @@ def test_a_domain_refusal_fails_the_job_with_its_message(start, repository, cloc
     assert failed.result is None
 
 
-def test_an_unexpected_error_propagates_so_the_message_is_retried(
+def test_an_unexpected_error_fails_the_job_and_propagates_to_be_logged(
     start, repository, clock
 ):
     job = start()
@@ -126,18 +126,23 @@ def test_an_unexpected_error_propagates_so_the_message_is_retried(
 
     with pytest.raises(ZeroDivisionError):
         jobs.run_job(repository, {"bonus.preview": crash}, clock, job.job_id)
+    redelivered = jobs.run_job(repository, {"bonus.preview": crash}, clock,
+                               job.job_id)
 
-    assert repository.get(job.job_id).status is JobStatus.RUNNING
+    assert repository.get(job.job_id).status is JobStatus.FAILED
+    assert repository.get(job.job_id).errors == (jobs.INTERNAL_FAILURE,)
+    assert redelivered is None
 
 
-def test_a_job_of_a_kind_without_runner_is_a_bug_not_a_failure(start, repository,
-                                                                clock):
+def test_a_job_of_a_kind_without_runner_fails_and_is_raised_as_a_bug(
+    start, repository, clock
+):
     job = start(kind="nobody.runs.this")
 
     with pytest.raises(UnknownJobKind):
         jobs.run_job(repository, {}, clock, job.job_id)
 
-    assert repository.get(job.job_id).status is JobStatus.QUEUED
+    assert repository.get(job.job_id).status is JobStatus.FAILED
 
 
 def test_jobs_running_past_the_lambda_limit_are_failed_once(start, repository,
