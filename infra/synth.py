@@ -17,6 +17,8 @@ sys.path[:0] = [str(HERE.parent), str(HERE)]
 
 def main() -> int:
     app = cdk.App()
+    for flag, value in FEATURE_FLAGS.items():
+        app.node.set_context(flag, value)
     context = {key: app.node.try_get_context(key) for key in CONTEXT_KEYS}
 
     from dmm_infra.stages import stage_settings
@@ -38,14 +40,25 @@ def main() -> int:
     return 1 if errors else 0
 
 
-CONTEXT_KEYS = ("stage", "region", "web_origins", "alarm_email", "sender_domain",
-                "log_retention_days")
+FEATURE_FLAGS = {
+    # Access logs are delivered under a bucket policy, not the legacy ACL.
+    "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy": True,
+}
+CONTEXT_KEYS = (
+    "stage",
+    "region",
+    "web_origins",
+    "alarm_email",
+    "sender_domain",
+    "log_retention_days",
+    "layer_placeholders",
+)
 
 
 def _functions() -> list:
-    import app as chalice_app
-
     from dmm_infra.functions import app_functions
+
+    import app as chalice_app
 
     return app_functions(chalice_app.app)
 

@@ -25,28 +25,40 @@ def catalog(scope: Construct, stage: str, bi: s3.Bucket) -> list[str]:
         "BiDatabase",
         catalog_id=cdk.Aws.ACCOUNT_ID,
         database_input=glue.CfnDatabase.DatabaseInputProperty(
-            name=name, description="Parquet exports of dealer marketing, by brand and period."
+            name=name,
+            description="Parquet exports of dealer marketing, by brand and period.",
         ),
     )
     arns = [
-        cdk.Fn.sub("arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:catalog"),
-        cdk.Fn.sub(f"arn:${{AWS::Partition}}:glue:${{AWS::Region}}:${{AWS::AccountId}}:database/{name}"),
+        cdk.Fn.sub(
+            "arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:catalog"
+        ),
+        cdk.Fn.sub(
+            f"arn:${{AWS::Partition}}:glue:${{AWS::Region}}:${{AWS::AccountId}}:database/{name}"
+        ),
     ]
     for table in export_schema.TABLES:
         _table(scope, name, table, bi).node.add_dependency(database)
-        arns.append(cdk.Fn.sub(
-            "arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:"
-            f"table/{name}/{table.name}"
-        ))
+        arns.append(
+            cdk.Fn.sub(
+                "arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:"
+                f"table/{name}/{table.name}"
+            )
+        )
     return arns
 
 
-def _table(scope: Construct, database_name: str, table: ExportTable,
-           bi: s3.Bucket) -> glue.CfnTable:
-    columns = [glue.CfnTable.ColumnProperty(name=c.name, type=c.type, comment=c.comment)
-               for c in table.columns]
-    partitions = [glue.CfnTable.ColumnProperty(name=key, type="string")
-                  for key in export_schema.PARTITION_KEYS]
+def _table(
+    scope: Construct, database_name: str, table: ExportTable, bi: s3.Bucket
+) -> glue.CfnTable:
+    columns = [
+        glue.CfnTable.ColumnProperty(name=c.name, type=c.type, comment=c.comment)
+        for c in table.columns
+    ]
+    partitions = [
+        glue.CfnTable.ColumnProperty(name=key, type="string")
+        for key in export_schema.PARTITION_KEYS
+    ]
     return glue.CfnTable(
         scope,
         f"BiTable{table.name.capitalize()}",

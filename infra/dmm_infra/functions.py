@@ -76,8 +76,10 @@ class AppFunction:
 
     @property
     def logical_id(self) -> str:
-        return "APIHandler" if self.name == API_HANDLER else to_cfn_resource_name(
-            self.name
+        return (
+            "APIHandler"
+            if self.name == API_HANDLER
+            else to_cfn_resource_name(self.name)
         )
 
     @property
@@ -104,8 +106,8 @@ FUNCTIONS: dict[str, FunctionSpec] = {
             sends_to=(resources.JOBS,),
             buckets=(
                 # Presigned POSTs and links act with the signer's rights.
-                BucketAccess(resources.PHOTOS, _UPLOADS + (Objects.TAG,)),
-                BucketAccess(resources.CREATIVES, _UPLOADS + (Objects.TAG,)),
+                BucketAccess(resources.PHOTOS, (*_UPLOADS, Objects.TAG)),
+                BucketAccess(resources.CREATIVES, (*_UPLOADS, Objects.TAG)),
             ),
             manages_users=True,
             secrets=("calltouch",),

@@ -28,8 +28,12 @@ ANSWERS = (
     # An unknown path: API Gateway's 403 becomes the app's own 404.
     GatewayAnswer("MISSING_AUTHENTICATION_TOKEN", 404, "route_not_found", {}),
     GatewayAnswer("RESOURCE_NOT_FOUND", 404, "route_not_found", {}),
-    GatewayAnswer("REQUEST_TOO_LARGE", 413, "payload_too_large",
-                  {"limit_bytes": MAX_REQUEST_BYTES}),
+    GatewayAnswer(
+        "REQUEST_TOO_LARGE",
+        413,
+        "payload_too_large",
+        {"limit_bytes": MAX_REQUEST_BYTES},
+    ),
     GatewayAnswer("INTEGRATION_TIMEOUT", 504, "gateway_timeout", {}),
     GatewayAnswer("INTEGRATION_FAILURE", 502, "internal_error", {}),
     GatewayAnswer("THROTTLED", 429, "throttled", {}),

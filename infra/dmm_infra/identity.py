@@ -25,15 +25,21 @@ class Identity:
     @property
     def issuer(self) -> str:
         """`iss` of the pool's access tokens, as `DMM_COGNITO_ISSUER` wants it."""
-        return cdk.Fn.join("", [
-            "https://cognito-idp.", cdk.Aws.REGION, ".amazonaws.com/",
-            self.pool.user_pool_id,
-        ])
+        return cdk.Fn.join(
+            "",
+            [
+                "https://cognito-idp.",
+                cdk.Aws.REGION,
+                ".amazonaws.com/",
+                self.pool.user_pool_id,
+            ],
+        )
 
     @property
     def client_ids(self) -> str:
-        return cdk.Fn.join(",", [client.user_pool_client_id
-                                 for client in self.clients.values()])
+        return cdk.Fn.join(
+            ",", [client.user_pool_client_id for client in self.clients.values()]
+        )
 
 
 def identity(scope: Construct, stage: StageSettings) -> Identity:

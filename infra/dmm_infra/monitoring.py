@@ -14,24 +14,32 @@ PERIOD = cdk.Duration.minutes(5)
 
 
 def alarm_topic(scope: Construct, stage: StageSettings) -> sns.Topic:
-    topic = sns.Topic(scope, "Alarms", topic_name=f"dmm-{stage.name}-alarms",
-                      enforce_ssl=True)
+    topic = sns.Topic(
+        scope, "Alarms", topic_name=f"dmm-{stage.name}-alarms", enforce_ssl=True
+    )
     if stage.alarm_email:
         topic.add_subscription(subscriptions.EmailSubscription(stage.alarm_email))
     return topic
 
 
-def dead_letter_alarm(scope: Construct, topic: sns.Topic, queue: sqs.Queue,
-                      name: str) -> None:
+def dead_letter_alarm(
+    scope: Construct, topic: sns.Topic, queue: sqs.IQueue, name: str
+) -> None:
     metric = queue.metric_approximate_number_of_messages_visible(
         period=PERIOD, statistic="Maximum"
     )
-    _alarm(scope, f"DeadLetters{_camel(name)}", metric, topic,
-           f"Messages wait in the dead-letter queue {name}: look, fix, redrive.")
+    _alarm(
+        scope,
+        f"DeadLetters{_camel(name)}",
+        metric,
+        topic,
+        f"Messages wait in the dead-letter queue {name}: look, fix, redrive.",
+    )
 
 
-def function_alarms(scope: Construct, topic: sns.Topic, function_name: str,
-                    logical_id: str) -> None:
+def function_alarms(
+    scope: Construct, topic: sns.Topic, function_name: str, logical_id: str
+) -> None:
     for metric_name in ("Errors", "Throttles"):
         metric = cloudwatch.Metric(
             namespace="AWS/Lambda",
@@ -40,12 +48,22 @@ def function_alarms(scope: Construct, topic: sns.Topic, function_name: str,
             period=PERIOD,
             statistic="Sum",
         )
-        _alarm(scope, f"{logical_id}{metric_name}", metric, topic,
-               f"{function_name}: {metric_name.lower()} in the last 5 minutes.")
+        _alarm(
+            scope,
+            f"{logical_id}{metric_name}",
+            metric,
+            topic,
+            f"{function_name}: {metric_name.lower()} in the last 5 minutes.",
+        )
 
 
-def _alarm(scope: Construct, alarm_id: str, metric: cloudwatch.Metric,
-           topic: sns.Topic, description: str) -> None:
+def _alarm(
+    scope: Construct,
+    alarm_id: str,
+    metric: cloudwatch.Metric,
+    topic: sns.Topic,
+    description: str,
+) -> None:
     alarm = cloudwatch.Alarm(
         scope,
         alarm_id,

@@ -68,8 +68,9 @@ def check(stack: cdk.Stack) -> None:
     NagSuppressions.add_stack_suppressions(stack, STACK_SUPPRESSIONS)
     access_logs = stack.node.try_find_child("AccessLogs")
     if access_logs is not None:
-        NagSuppressions.add_resource_suppressions(access_logs, ACCESS_LOGS_SUPPRESSIONS,
-                                                  apply_to_children=True)
+        NagSuppressions.add_resource_suppressions(
+            access_logs, ACCESS_LOGS_SUPPRESSIONS, apply_to_children=True
+        )
 
 
 def errors_of(assembly: cx_api.CloudAssembly, stack: cdk.Stack) -> list[str]:

@@ -102,8 +102,11 @@ def _tables(function: AppFunction, built: Resources) -> list[iam.PolicyStatement
     readable = [resource_name(kind) for kind in access.read_tables]
     statements = []
     if writable:
-        statements.append(_table_statement("ReadWriteTables", writable, built,
-                                           TABLE_READ + TABLE_WRITE))
+        statements.append(
+            _table_statement(
+                "ReadWriteTables", writable, built, TABLE_READ + TABLE_WRITE
+            )
+        )
     if readable:
         statements.append(_table_statement("ReadTables", readable, built, TABLE_READ))
     return statements
@@ -117,21 +120,31 @@ def _table_statement(
         table = built.tables[name]
         arn = table.table.attr_arn
         arns.append(arn)
-        arns += [cdk.Fn.join("", [arn, "/index/", index]) for index in table.index_names]
+        arns += [
+            cdk.Fn.join("", [arn, "/index/", index]) for index in table.index_names
+        ]
     return iam.PolicyStatement(sid=sid, actions=list(actions), resources=arns)
 
 
 def _queues(function: AppFunction, built: Resources) -> list[iam.PolicyStatement]:
     statements = []
-    sends = [built.queues[queue.name].queue_arn for queue in function.spec.access.sends_to]
+    sends = [
+        built.queues[queue.name].queue_arn for queue in function.spec.access.sends_to
+    ]
     if sends:
-        statements.append(iam.PolicyStatement(sid="SendToQueues",
-                                              actions=list(QUEUE_SEND), resources=sends))
+        statements.append(
+            iam.PolicyStatement(
+                sid="SendToQueues", actions=list(QUEUE_SEND), resources=sends
+            )
+        )
     if function.queue is not None:
-        statements.append(iam.PolicyStatement(
-            sid="ConsumeOwnQueue", actions=list(QUEUE_CONSUME),
-            resources=[built.queues[function.queue].queue_arn],
-        ))
+        statements.append(
+            iam.PolicyStatement(
+                sid="ConsumeOwnQueue",
+                actions=list(QUEUE_CONSUME),
+                resources=[built.queues[function.queue].queue_arn],
+            )
+        )
     return statements
 
 
@@ -140,11 +153,13 @@ def _objects(function: AppFunction, built: Resources) -> list[iam.PolicyStatemen
     for grant in function.spec.access.buckets:
         bucket = built.buckets[grant.bucket.kind]
         actions = [action for kind in grant.actions for action in OBJECT_ACTIONS[kind]]
-        statements.append(iam.PolicyStatement(
-            sid=f"Objects{grant.bucket.kind.capitalize()}",
-            actions=actions,
-            resources=[bucket.arn_for_objects(f"{grant.prefix}*")],
-        ))
+        statements.append(
+            iam.PolicyStatement(
+                sid=f"Objects{grant.bucket.kind.capitalize()}",
+                actions=actions,
+                resources=[bucket.arn_for_objects(f"{grant.prefix}*")],
+            )
+        )
     return statements
 
 
@@ -154,17 +169,27 @@ def _identity_and_secrets(
     access = function.spec.access
     statements = []
     if access.manages_users:
-        statements.append(iam.PolicyStatement(
-            sid="ManageUsers", actions=list(USER_POOL),
-            resources=[built.user_pool.user_pool_arn],
-        ))
+        statements.append(
+            iam.PolicyStatement(
+                sid="ManageUsers",
+                actions=list(USER_POOL),
+                resources=[built.user_pool.user_pool_arn],
+            )
+        )
     if access.secrets:
-        statements.append(iam.PolicyStatement(
-            sid="ReadIntegrationSecrets", actions=list(SECRET_READ),
-            resources=[built.secrets[kind].secret_arn for kind in access.secrets],
-        ))
+        statements.append(
+            iam.PolicyStatement(
+                sid="ReadIntegrationSecrets",
+                actions=list(SECRET_READ),
+                resources=[built.secrets[kind].secret_arn for kind in access.secrets],
+            )
+        )
     if access.writes_catalog:
-        statements.append(iam.PolicyStatement(
-            sid="UpdateBiCatalog", actions=list(CATALOG), resources=built.catalog_arns,
-        ))
+        statements.append(
+            iam.PolicyStatement(
+                sid="UpdateBiCatalog",
+                actions=list(CATALOG),
+                resources=built.catalog_arns,
+            )
+        )
     return statements

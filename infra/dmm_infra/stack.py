@@ -22,11 +22,20 @@ class DmmStack(cdk.Stack):
     from the construct scope's path and would otherwise ignore the stage's
     configuration."""
 
-    def __init__(self, scope: Construct, stage: StageSettings,
-                 functions: list[AppFunction], **kwargs: Any) -> None:
-        super().__init__(scope, stage.name, stack_name=f"dmm-{stage.name}",
-                         description=f"Dealer marketing management, stage {stage.name}",
-                         **kwargs)
+    def __init__(
+        self,
+        scope: Construct,
+        stage: StageSettings,
+        functions: list[AppFunction],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            scope,
+            stage.name,
+            stack_name=f"dmm-{stage.name}",
+            description=f"Dealer marketing management, stage {stage.name}",
+            **kwargs,
+        )
         self.stage = stage
         self.functions = functions
 
@@ -41,27 +50,37 @@ class DmmStack(cdk.Stack):
         alarms = monitoring.alarm_topic(self, stage)
         for name, queue in queues.items():
             assert queue.dead_letter_queue is not None
-            monitoring.dead_letter_alarm(self, alarms, queue.dead_letter_queue.queue,
-                                         f"{name}-dlq")
+            monitoring.dead_letter_alarm(
+                self, alarms, queue.dead_letter_queue.queue, f"{name}-dlq"
+            )
 
         self.chalice = Chalice(self, "App", source_dir=str(REPO))
         built = Resources(tables, queues, buckets, users.pool, secrets, catalog)
-        layers = {name: layer(self, name)
-                  for function in functions for name in function.spec.layers}
+        layers = {
+            name: layer(self, name, stage.layer_placeholders)
+            for function in functions
+            for name in function.spec.layers
+        }
         for function in functions:
             self._configure(function, built, layers)
-            monitoring.function_alarms(self, alarms, self.function_name(function),
-                                       function.logical_id)
+            monitoring.function_alarms(
+                self, alarms, self.function_name(function), function.logical_id
+            )
         self._api_settings(users)
 
     def function_name(self, function: AppFunction) -> str:
         return f"dmm-{self.stage.name}-{function.name}"
 
-    def _configure(self, function: AppFunction, built: Resources,
-                   layers: dict[str, lambda_.LayerVersion]) -> None:
+    def _configure(
+        self,
+        function: AppFunction,
+        built: Resources,
+        layers: dict[str, lambda_.LayerVersion],
+    ) -> None:
         name = self.function_name(function)
         log_group = logs.LogGroup(
-            self, f"{function.logical_id}Logs",
+            self,
+            f"{function.logical_id}Logs",
             log_group_name=f"/aws/lambda/{name}",
             retention=_retention(self.stage.log_retention_days),
             removal_policy=cdk.RemovalPolicy.RETAIN,
@@ -71,8 +90,10 @@ class DmmStack(cdk.Stack):
         resource.add_property_override("MemorySize", function.spec.memory_mb)
         resource.add_property_override("Timeout", function.spec.timeout_seconds)
         if function.spec.layers:
-            arns = [layers[layer_name].layer_version_arn
-                    for layer_name in function.spec.layers]
+            arns = [
+                layers[layer_name].layer_version_arn
+                for layer_name in function.spec.layers
+            ]
             resource.add_property_override("Layers", arns)
         environment = {
             "DMM_BUCKET_SUFFIX": cdk.Fn.sub(storage.bucket_suffix()),
@@ -91,9 +112,10 @@ class DmmStack(cdk.Stack):
 
         role = self.chalice.get_resource(function.role_logical_id)
         document = policy_document(function, built, log_group.log_group_arn)
-        role.add_property_override("Policies", [
-            {"PolicyName": f"{name}-access", "PolicyDocument": document.to_json()}
-        ])
+        role.add_property_override(
+            "Policies",
+            [{"PolicyName": f"{name}-access", "PolicyDocument": document.to_json()}],
+        )
 
     def _api_settings(self, users: identity.Identity) -> None:
         handler = self.chalice.get_resource("APIHandler")
@@ -109,19 +131,29 @@ class DmmStack(cdk.Stack):
             "DefinitionBody.x-amazon-apigateway-gateway-responses",
             gateway.gateway_responses(self.stage.web_origins),
         )
-        api.add_property_override("MethodSettings", [{
-            "ResourcePath": "/*", "HttpMethod": "*", "MetricsEnabled": True,
-            "ThrottlingBurstLimit": 200, "ThrottlingRateLimit": 100,
-        }])
+        api.add_property_override(
+            "MethodSettings",
+            [
+                {
+                    "ResourcePath": "/*",
+                    "HttpMethod": "*",
+                    "MetricsEnabled": True,
+                    "ThrottlingBurstLimit": 200,
+                    "ThrottlingRateLimit": 100,
+                }
+            ],
+        )
         cdk.CfnOutput(self, "UserPoolId", value=users.pool.user_pool_id)
         for kind, client in users.clients.items():
-            cdk.CfnOutput(self, f"{kind.capitalize()}ClientId",
-                          value=client.user_pool_client_id)
+            cdk.CfnOutput(
+                self, f"{kind.capitalize()}ClientId", value=client.user_pool_client_id
+            )
 
     def _secrets(self) -> dict[str, secretsmanager.Secret]:
         return {
             kind: secretsmanager.Secret(
-                self, f"Secret{kind.capitalize()}",
+                self,
+                f"Secret{kind.capitalize()}",
                 secret_name=f"dmm/{self.stage.name}/integrations/{kind}",
                 description=f"Credentials of the {kind} integration, set by hand.",
                 removal_policy=cdk.RemovalPolicy.RETAIN,
@@ -131,12 +163,17 @@ class DmmStack(cdk.Stack):
 
     def _sender(self) -> None:
         if self.stage.sender_domain:
-            ses.EmailIdentity(self, "Sender",
-                              identity=ses.Identity.domain(self.stage.sender_domain))
+            ses.EmailIdentity(
+                self, "Sender", identity=ses.Identity.domain(self.stage.sender_domain)
+            )
 
 
 def _retention(days: int) -> logs.RetentionDays:
-    return logs.RetentionDays(days) if days in _RETENTION_VALUES else logs.RetentionDays.THREE_MONTHS
+    return (
+        logs.RetentionDays(days)
+        if days in _RETENTION_VALUES
+        else logs.RetentionDays.THREE_MONTHS
+    )
 
 
 _RETENTION_VALUES = {member.value for member in logs.RetentionDays}

@@ -19,6 +19,8 @@ class StageSettings:
     sender_domain: str | None
     """Domain the app and Cognito send e-mail from (an SES identity)."""
     log_retention_days: int
+    layer_placeholders: bool
+    """Empty stand-ins for layers: template tests only (see `layers.layer`)."""
 
     @property
     def is_prod(self) -> bool:
@@ -54,4 +56,5 @@ def stage_settings(context: dict[str, Any]) -> StageSettings:
         alarm_email=context.get("alarm_email") or None,
         sender_domain=context.get("sender_domain") or None,
         log_retention_days=int(context.get("log_retention_days") or 90),
+        layer_placeholders=str(context.get("layer_placeholders")).lower() == "true",
     )

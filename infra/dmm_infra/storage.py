@@ -56,7 +56,8 @@ def _table(scope: Construct, definition: dict[str, Any]) -> BuiltTable:
                 projection=_projection(index["Projection"]),
             )
             for index in definition["GlobalSecondaryIndexes"]
-        ] or None,
+        ]
+        or None,
         local_secondary_indexes=[
             dynamodb.CfnTable.LocalSecondaryIndexProperty(
                 index_name=index["IndexName"],
@@ -64,7 +65,8 @@ def _table(scope: Construct, definition: dict[str, Any]) -> BuiltTable:
                 projection=_projection(index["Projection"]),
             )
             for index in definition["LocalSecondaryIndexes"]
-        ] or None,
+        ]
+        or None,
         point_in_time_recovery_specification=(
             dynamodb.CfnTable.PointInTimeRecoverySpecificationProperty(
                 point_in_time_recovery_enabled=True
@@ -247,26 +249,36 @@ def _notify(built: s3.Bucket, bucket: Bucket, queue: sqs.Queue) -> None:
             resources=[queue.queue_arn],
             conditions={
                 # The name, not a reference: the bucket waits for this policy.
-                "ArnLike": {"aws:SourceArn": cdk.Fn.sub(
-                    "arn:${AWS::Partition}:s3:::" + _bucket_name(bucket.kind)
-                )},
+                "ArnLike": {
+                    "aws:SourceArn": cdk.Fn.sub(
+                        "arn:${AWS::Partition}:s3:::" + _bucket_name(bucket.kind)
+                    )
+                },
                 "StringEquals": {"aws:SourceAccount": cdk.Aws.ACCOUNT_ID},
             },
         )
     )
     cfn_bucket = built.node.default_child
     assert isinstance(cfn_bucket, s3.CfnBucket)
-    filters = None
+    key_filter = None
     if bucket.notify_prefix:
-        filters = {"s3Key": {"rules": [{"name": "prefix", "value": bucket.notify_prefix}]}}
-    cfn_bucket.notification_configuration = {
-        "queueConfigurations": [
-            {"event": "s3:ObjectCreated:*", "queue": queue.queue_arn, "filter": filters}
-        ]
-    }
+        rule = s3.CfnBucket.FilterRuleProperty(name="prefix", value=bucket.notify_prefix)
+        key_filter = s3.CfnBucket.NotificationFilterProperty(
+            s3_key=s3.CfnBucket.S3KeyFilterProperty(rules=[rule])
+        )
+    cfn_bucket.notification_configuration = (
+        s3.CfnBucket.NotificationConfigurationProperty(
+            queue_configurations=[
+                s3.CfnBucket.QueueConfigurationProperty(
+                    event="s3:ObjectCreated:*", queue=queue.queue_arn, filter=key_filter
+                )
+            ]
+        )
+    )
     # S3 checks that it may send to the queue when the configuration is set.
-    if queue.policy is not None:
-        cfn_bucket.node.add_dependency(queue.policy)
+    queue_policy = queue.node.try_find_child("Policy")
+    assert queue_policy is not None
+    cfn_bucket.node.add_dependency(queue_policy)
 
 
 def _logical(prefix: str, name: str) -> str:
