@@ -37,7 +37,7 @@ clean:
 STAGES := dev prod
 WEB_ORIGINS_dev ?= http://localhost:5173
 WEB_ORIGINS_prod ?= https://marketing.example.com
-SENDER_DOMAIN ?= mail.example.com
+SYNTH_SENDER_DOMAIN := mail.example.com
 CLI_STAMP := infra/node_modules/.installed
 
 layers: $(STAMP)
@@ -49,7 +49,7 @@ synth: $(addprefix synth-,$(STAGES))
 
 synth-%: $(STAMP) layers FORCE
 	rm -rf infra/cdk.out/$* infra/chalice.out
-	cd infra && CDK_OUTDIR=cdk.out/$* CDK_CONTEXT_JSON='{"stage": "$*", "web_origins": "$(WEB_ORIGINS_$*)", "sender_domain": "$(SENDER_DOMAIN)"}' ../$(BIN)/python synth.py
+	cd infra && CDK_OUTDIR=cdk.out/$* CDK_CONTEXT_JSON='{"stage": "$*", "web_origins": "$(WEB_ORIGINS_$*)", "sender_domain": "$(SYNTH_SENDER_DOMAIN)"}' ../$(BIN)/python synth.py
 
 package-check: $(STAMP)
 	$(BIN)/python scripts/package-check
@@ -61,6 +61,7 @@ $(CLI_STAMP): infra/package.json infra/package-lock.json
 # make deploy STAGE=prod WEB_ORIGINS=https://... ALARM_EMAIL=... SENDER_DOMAIN=...
 deploy: $(STAMP) layers $(CLI_STAMP)
 	@[ -n "$(STAGE)" ] || { echo "STAGE=dev or STAGE=prod, please"; exit 2; }
+	@[ -n "$(WEB_ORIGINS)" ] || { echo "WEB_ORIGINS=https://... (the web client), please"; exit 2; }
 	cd infra && npx cdk deploy --require-approval broadening \
 	  -c stage=$(STAGE) -c web_origins=$(WEB_ORIGINS) \
 	  -c alarm_email=$(ALARM_EMAIL) -c sender_domain=$(SENDER_DOMAIN)

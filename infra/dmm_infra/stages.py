@@ -31,6 +31,10 @@ class UnknownStage(Exception):
     """The stage is not one of `.chalice/config.json`'s stages."""
 
 
+class MissingSetting(Exception):
+    """A setting the stage cannot do without was not given."""
+
+
 def chalice_stages() -> list[str]:
     config = json.loads((REPO / ".chalice" / "config.json").read_text())
     return sorted(config.get("stages", {}))
@@ -49,6 +53,10 @@ def stage_settings(context: dict[str, Any]) -> StageSettings:
             f"Stage {name!r} is not in .chalice/config.json; known: {chalice_stages()}."
         )
     origins = context.get("web_origins") or ""
+    if not origins.strip():
+        raise MissingSetting(
+            "Context `web_origins` (the web client's origins) is empty."
+        )
     return StageSettings(
         name=name,
         region=context.get("region") or REGION,

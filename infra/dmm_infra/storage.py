@@ -262,7 +262,9 @@ def _notify(built: s3.Bucket, bucket: Bucket, queue: sqs.Queue) -> None:
     assert isinstance(cfn_bucket, s3.CfnBucket)
     key_filter = None
     if bucket.notify_prefix:
-        rule = s3.CfnBucket.FilterRuleProperty(name="prefix", value=bucket.notify_prefix)
+        rule = s3.CfnBucket.FilterRuleProperty(
+            name="prefix", value=bucket.notify_prefix
+        )
         key_filter = s3.CfnBucket.NotificationFilterProperty(
             s3_key=s3.CfnBucket.S3KeyFilterProperty(rules=[rule])
         )
