@@ -8,7 +8,7 @@ from chalice import Chalice
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "infra"))
 
-from dmm_infra.functions import (  # noqa: E402
+from dmm_infra.functions import (
     API_HANDLER,
     FUNCTIONS,
     UndeclaredFunction,
