@@ -82,7 +82,7 @@ class DmmStack(cdk.Stack):
             self,
             f"{function.logical_id}Logs",
             log_group_name=f"/aws/lambda/{name}",
-            retention=_retention(self.stage.log_retention_days),
+            retention=logs.RetentionDays(self.stage.log_retention_days),
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
         resource = self.chalice.get_resource(function.logical_id)
@@ -166,14 +166,3 @@ class DmmStack(cdk.Stack):
             ses.EmailIdentity(
                 self, "Sender", identity=ses.Identity.domain(self.stage.sender_domain)
             )
-
-
-def _retention(days: int) -> logs.RetentionDays:
-    return (
-        logs.RetentionDays(days)
-        if days in _RETENTION_VALUES
-        else logs.RetentionDays.THREE_MONTHS
-    )
-
-
-_RETENTION_VALUES = {member.value for member in logs.RetentionDays}

@@ -12,6 +12,7 @@ from constructs import Construct
 
 from chalicelib import resources
 from chalicelib.resources import Bucket, Queue
+from chalicelib.settings import resource_name
 from chalicelib.tables import table_definitions
 from dmm_infra.stages import StageSettings
 
@@ -157,11 +158,6 @@ def buckets(
     }
 
 
-def bucket_name_expression(kind: str) -> str:
-    """The bucket's name as a `Fn::Sub` template; see `bucket_suffix`."""
-    return _bucket_name(kind)
-
-
 def bucket_suffix() -> str:
     """Bucket names are global across accounts: the app appends this suffix
     (`DMM_BUCKET_SUFFIX`), which CloudFormation resolves at deploy time."""
@@ -169,7 +165,9 @@ def bucket_suffix() -> str:
 
 
 def _bucket_name(kind: str) -> str:
-    return f"{resources.Bucket(kind, versioned=False).name}{bucket_suffix()}"
+    """As `chalicelib.settings.bucket_name`, with the suffix left to
+    CloudFormation."""
+    return f"{resource_name(kind)}{bucket_suffix()}"
 
 
 def _bucket(

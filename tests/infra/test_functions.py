@@ -52,3 +52,14 @@ def test_a_handler_subscribed_to_a_bucket_directly_is_refused() -> None:
 
     with pytest.raises(UndeclaredFunction, match="one owner"):
         app_functions(app)
+
+
+def test_only_a_function_that_writes_the_bi_catalog_reaches_the_bi_bucket() -> None:
+    from chalicelib import resources
+
+    reaching = {name for name, spec in FUNCTIONS.items()
+                if any(grant.bucket is resources.BI for grant in spec.access.buckets)}
+
+    assert reaching <= {name for name, spec in FUNCTIONS.items()
+                        if spec.access.writes_catalog}
+    assert API_HANDLER not in reaching
