@@ -17,6 +17,15 @@ from dmm_infra.policies import Resources, policy_document
 from dmm_infra.stages import REPO, StageSettings
 
 
+RETENTION = {
+    30: logs.RetentionDays.ONE_MONTH,
+    90: logs.RetentionDays.THREE_MONTHS,
+    180: logs.RetentionDays.SIX_MONTHS,
+    365: logs.RetentionDays.ONE_YEAR,
+}
+"""Log retention a stage may choose (context `log_retention_days`)."""
+
+
 class DmmStack(cdk.Stack):
     """The stack's id is the stage name: `chalice.cdk` reads its Chalice stage
     from the construct scope's path and would otherwise ignore the stage's
@@ -82,7 +91,7 @@ class DmmStack(cdk.Stack):
             self,
             f"{function.logical_id}Logs",
             log_group_name=f"/aws/lambda/{name}",
-            retention=logs.RetentionDays(self.stage.log_retention_days),
+            retention=RETENTION[self.stage.log_retention_days],
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
         resource = self.chalice.get_resource(function.logical_id)

@@ -17,7 +17,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 WEB_ORIGIN = "https://marketing.aurora.example"
-STAGES = ("dev", "prod")
+# prod only: dev differs by names and context, and `make synth` runs cdk-nag
+# and cfn-lint on it too; each synthesis takes 15 to 50 seconds here.
+STAGES = ("prod",)
 
 
 class Template:

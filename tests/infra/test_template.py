@@ -262,6 +262,7 @@ def test_functions_write_only_their_own_log_group(
         assert groups[group_id]["LogGroupName"] == (
             f"/aws/lambda/dmm-{template.stage}-{declared['name']}"
         )
+        assert groups[group_id]["RetentionInDays"] == 90
 
 
 def test_api_function_accepts_tokens_of_the_pools_web_and_mobile_clients(
