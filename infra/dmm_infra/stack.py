@@ -16,7 +16,6 @@ from dmm_infra.layers import layer
 from dmm_infra.policies import Resources, policy_document
 from dmm_infra.stages import REPO, StageSettings
 
-
 RETENTION = {
     30: logs.RetentionDays.ONE_MONTH,
     90: logs.RetentionDays.THREE_MONTHS,
