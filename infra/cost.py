@@ -29,8 +29,10 @@ class Usage:
     @property
     def api_requests(self) -> float:
         dealer_users = self.dealers * self.dealer_users_per_dealer
-        return (dealer_users * self.api_requests_per_dealer_user
-                + self.importer_users * self.api_requests_per_importer_user)
+        return (
+            dealer_users * self.api_requests_per_dealer_user
+            + self.importer_users * self.api_requests_per_importer_user
+        )
 
     @property
     def photos(self) -> float:
@@ -77,34 +79,48 @@ def monthly_costs(usage: Usage, prices: Prices = Prices()) -> dict[str, float]:
         "API Gateway": requests / MILLION * prices.api_gateway_per_million,
         "Lambda": (api_gb_seconds + photo_gb_seconds) * prices.lambda_per_gb_second
         + (requests + usage.photos) / MILLION * prices.lambda_per_million,
-        "DynamoDB": requests * READS_PER_REQUEST / MILLION
+        "DynamoDB": requests
+        * READS_PER_REQUEST
+        / MILLION
         * prices.dynamodb_read_per_million
         + requests * WRITES_PER_REQUEST / MILLION * prices.dynamodb_write_per_million
         + usage.dealers * TABLE_GB_PER_DEALER * prices.dynamodb_gb_month * 2,
         "S3 (photos after a year)": stored_photo_gb * prices.s3_gb_month,
         "Data transfer (photo views)": viewed_gb * prices.transfer_out_gb,
-        "CloudWatch logs and alarms": requests * LOG_KB_PER_REQUEST / MILLION
-        * prices.logs_ingest_gb + ALARMS * prices.alarm_month,
+        "CloudWatch logs and alarms": requests
+        * LOG_KB_PER_REQUEST
+        / MILLION
+        * prices.logs_ingest_gb
+        + ALARMS * prices.alarm_month,
         "Secrets Manager": SECRETS * prices.secret_month,
         "Cognito (Essentials, under 10,000 MAU)": 0.0,
     }
 
 
 def table(sizes: tuple[int, ...] = (70, 1_000)) -> str:
-    usages = [Usage(dealers=size, importer_users=10 if size < 500 else 40)
-              for size in sizes]
+    usages = [
+        Usage(dealers=size, importer_users=10 if size < 500 else 40) for size in sizes
+    ]
     costs = [monthly_costs(usage) for usage in usages]
     header = "| | " + " | ".join(f"{u.dealers} dealers" for u in usages) + " |"
     lines = [header, "|---" * (len(usages) + 1) + "|"]
-    lines.append("| API requests a month | " + " | ".join(
-        f"{u.api_requests:,.0f}" for u in usages) + " |")
-    lines.append("| photos a month | " + " | ".join(
-        f"{u.photos:,.0f}" for u in usages) + " |")
+    lines.append(
+        "| API requests a month | "
+        + " | ".join(f"{u.api_requests:,.0f}" for u in usages)
+        + " |"
+    )
+    lines.append(
+        "| photos a month | " + " | ".join(f"{u.photos:,.0f}" for u in usages) + " |"
+    )
     for item in costs[0]:
-        lines.append(f"| {item} | " + " | ".join(
-            f"${c[item]:,.2f}" for c in costs) + " |")
-    lines.append("| **total a month** | " + " | ".join(
-        f"**${sum(c.values()):,.0f}**" for c in costs) + " |")
+        lines.append(
+            f"| {item} | " + " | ".join(f"${c[item]:,.2f}" for c in costs) + " |"
+        )
+    lines.append(
+        "| **total a month** | "
+        + " | ".join(f"**${sum(c.values()):,.0f}**" for c in costs)
+        + " |"
+    )
     return "\n".join(lines)
 
 

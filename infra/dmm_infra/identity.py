@@ -43,6 +43,10 @@ class Identity:
 
 
 def identity(scope: Construct, stage: StageSettings) -> Identity:
+    # Limitation: invitations go out through Cognito's own e-mail, which
+    # sends at most 50 messages a day. Sending them from the SES identity
+    # (`UserPoolEmail.with_ses`) needs that identity verified first, so it is
+    # a change to make after the first deploy of a stage, not part of it.
     pool = cognito.UserPool(
         scope,
         "Users",

@@ -9,6 +9,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from dmm_infra.stages import StageSettings
+from dmm_infra.storage import logical_id
 
 PERIOD = cdk.Duration.minutes(5)
 
@@ -30,7 +31,7 @@ def dead_letter_alarm(
     )
     _alarm(
         scope,
-        f"DeadLetters{_camel(name)}",
+        logical_id("DeadLetters", name),
         metric,
         topic,
         f"Messages wait in the dead-letter queue {name}: look, fix, redrive.",
@@ -75,7 +76,3 @@ def _alarm(
         alarm_description=description,
     )
     alarm.add_alarm_action(actions.SnsAction(topic))
-
-
-def _camel(name: str) -> str:
-    return "".join(word.capitalize() for word in name.replace("_", "-").split("-"))

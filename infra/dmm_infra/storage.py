@@ -39,7 +39,7 @@ def _table(scope: Construct, definition: dict[str, Any]) -> BuiltTable:
     ttl = definition["TimeToLiveAttribute"]
     table = dynamodb.CfnTable(
         scope,
-        _logical("Table", definition["TableName"]),
+        logical_id("Table", definition["TableName"]),
         table_name=definition["TableName"],
         billing_mode="PAY_PER_REQUEST",
         key_schema=_keys(definition["KeySchema"]),
@@ -112,7 +112,7 @@ def queues(scope: Construct) -> dict[str, sqs.Queue]:
 def _queue(scope: Construct, queue: Queue) -> sqs.Queue:
     dead_letters = sqs.Queue(
         scope,
-        _logical("DeadLetters", queue.kind),
+        logical_id("DeadLetters", queue.kind),
         queue_name=queue.dead_letter_name,
         retention_period=DEAD_LETTER_RETENTION,
         encryption=sqs.QueueEncryption.SQS_MANAGED,
@@ -120,7 +120,7 @@ def _queue(scope: Construct, queue: Queue) -> sqs.Queue:
     )
     return sqs.Queue(
         scope,
-        _logical("Queue", queue.kind),
+        logical_id("Queue", queue.kind),
         queue_name=queue.name,
         visibility_timeout=cdk.Duration.seconds(queue.visibility_timeout_seconds),
         encryption=sqs.QueueEncryption.SQS_MANAGED,
@@ -179,7 +179,7 @@ def _bucket(
 ) -> s3.Bucket:
     built = s3.Bucket(
         scope,
-        _logical("Bucket", bucket.kind),
+        logical_id("Bucket", bucket.kind),
         bucket_name=cdk.Fn.sub(_bucket_name(bucket.kind)),
         block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
         encryption=s3.BucketEncryption.S3_MANAGED,
@@ -241,7 +241,7 @@ def _notify(built: s3.Bucket, bucket: Bucket, queue: sqs.Queue) -> None:
     resource rewriting it)."""
     queue.add_to_resource_policy(
         iam.PolicyStatement(
-            sid=f"ObjectCreatedFrom{_logical('', bucket.kind)}",
+            sid=f"ObjectCreatedFrom{logical_id('', bucket.kind)}",
             principals=[iam.ServicePrincipal("s3.amazonaws.com")],
             actions=["sqs:SendMessage"],
             resources=[queue.queue_arn],
@@ -281,6 +281,7 @@ def _notify(built: s3.Bucket, bucket: Bucket, queue: sqs.Queue) -> None:
     cfn_bucket.node.add_dependency(queue_policy)
 
 
-def _logical(prefix: str, name: str) -> str:
+def logical_id(prefix: str, name: str) -> str:
+    """`prefix` and `name` in CamelCase, for CloudFormation: `QueueJobs`."""
     words = name.replace("_", "-").split("-")
     return prefix + "".join(word.capitalize() for word in words)
