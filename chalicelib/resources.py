@@ -7,7 +7,7 @@ so the two cannot drift. Tables are described by the PynamoDB models
 
 from dataclasses import dataclass
 
-from chalicelib.settings import resource_name
+from chalicelib.settings import bucket_name, resource_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,3 +31,33 @@ class Queue:
 JOBS = Queue("jobs", visibility_timeout_seconds=960, max_receives=3)
 
 QUEUES: tuple[Queue, ...] = (JOBS,)
+
+
+@dataclass(frozen=True, slots=True)
+class Bucket:
+    kind: str
+    versioned: bool
+    browser_uploads: bool = False
+    """Clients upload by presigned POST from the web origins (CORS allows it)."""
+    notify: Queue | None = None
+    """The queue that gets this bucket's ObjectCreated events, if any."""
+    notify_prefix: str = ""
+
+    @property
+    def name(self) -> str:
+        return bucket_name(self.kind)
+
+
+PENDING_UPLOAD_TAG = ("upload", "pending")
+"""Presigned POSTs set this object tag and processing removes it once the
+upload is claimed. Objects still tagged after `PENDING_UPLOAD_DAYS` expire:
+rules that abort multipart uploads do not apply to presigned POSTs."""
+
+PENDING_UPLOAD_DAYS = 2
+
+PHOTOS = Bucket("photos", versioned=True, browser_uploads=True)
+CREATIVES = Bucket("creatives", versioned=True, browser_uploads=True)
+BI = Bucket("bi", versioned=False)
+"""Parquet for BI tools; each export writes a new prefix, so no versions."""
+
+BUCKETS: tuple[Bucket, ...] = (PHOTOS, CREATIVES, BI)
