@@ -31,9 +31,10 @@ PERIOD = "2026-11"
 
 
 def published(bonus, rules=None):
-    program = service.create_program(bonus, manager(), PERIOD, "Ноябрь",
-                                     ProgramRules.model_validate(rules or STANDARD_PROGRAM))
-    return service.publish_program(bonus, manager(), program.program_id, program.version)
+    spec = ProgramRules.model_validate(rules or STANDARD_PROGRAM)
+    program = service.create_program(bonus, manager(), PERIOD, "Ноябрь", spec)
+    return service.publish_program(bonus, manager(), program.program_id,
+                                   program.version)
 
 
 def with_facts(bonus, units_by_dealer=None):
