@@ -30,4 +30,24 @@ class Queue:
 # as AWS recommends for Lambda event sources.
 JOBS = Queue("jobs", visibility_timeout_seconds=960, max_receives=3)
 
-QUEUES: tuple[Queue, ...] = (JOBS,)
+# One message per batch of dealers of a bonus run; a batch takes seconds.
+BONUS_BATCHES = Queue("bonus-batches", visibility_timeout_seconds=960, max_receives=5)
+
+QUEUES: tuple[Queue, ...] = (JOBS, BONUS_BATCHES)
+
+
+@dataclass(frozen=True, slots=True)
+class Bucket:
+    kind: str
+    expire_days: int | None = None
+    """Objects are deleted this many days after creation (None: kept)."""
+
+    @property
+    def name(self) -> str:
+        return resource_name(self.kind)
+
+
+# Spreadsheet exports of bonus statements; links to them are presigned.
+BONUS_EXPORTS = Bucket("bonus-exports", expire_days=30)
+
+BUCKETS: tuple[Bucket, ...] = (BONUS_EXPORTS,)

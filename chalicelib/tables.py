@@ -10,6 +10,7 @@ from pynamodb.attributes import TTLAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
 from chalicelib.access.dynamo import UserModel
+from chalicelib.bonus.dynamo import MODELS as BONUS_MODELS
 from chalicelib.dynamo import table_meta
 from chalicelib.jobs.dynamo import JobModel
 from chalicelib.network.dynamo import BrandModel, DealerModel
@@ -31,6 +32,7 @@ MODELS: tuple[type[Model], ...] = (
     UserModel,
     JobModel,
     IdempotencyRecordModel,
+    *BONUS_MODELS,
 )
 
 
