@@ -505,6 +505,10 @@ def _point_period_at(ports: BonusPorts, run: BonusRun) -> None:
         ports.runs.set_published_final(run.brand_id, run.period, run.run_id)
 
 
+def currency_of(ports: BonusPorts, brand_id: str) -> str:
+    return _currency(ports, brand_id)
+
+
 def _currency(ports: BonusPorts, brand_id: str) -> str:
     if brand_id in ports.currency_by_brand:
         return ports.currency_by_brand[brand_id]
