@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint seed clean
+.PHONY: run test lint seed bench clean
 
 run: $(STAMP)
 	$(BIN)/dmm up
@@ -17,6 +17,9 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+
+bench: $(STAMP)
+	PYTHONPATH=. $(BIN)/python scripts/bench_bonus.py
 
 seed: $(STAMP)
 	$(BIN)/dmm seed

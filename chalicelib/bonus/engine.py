@@ -110,8 +110,8 @@ def statement(
     """The dealer's statement, or None for a dealer outside the participation."""
     if not participates(rules, dealer):
         return None
-    results = measure(rules, dealer, facts)
-    builder = _Builder(rules, results, facts)
+    results, variables = _measured(rules, dealer, facts)
+    builder = _Builder(rules, results, facts, variables)
     builder.rewards()
     builder.gates()
     builder.reward_limits()
@@ -125,6 +125,12 @@ def measure(
     rules: ProgramRules, dealer: Dealer, facts: DealerFacts
 ) -> dict[str, KpiResult]:
     """Every KPI's value against its target, in program order."""
+    return _measured(rules, dealer, facts)[0]
+
+
+def _measured(
+    rules: ProgramRules, dealer: Dealer, facts: DealerFacts
+) -> tuple[dict[str, KpiResult], dict[str, Decimal | None]]:
     variables = fact_variables(facts)
     results: dict[str, KpiResult] = {}
     for kpi in rules.kpis:
@@ -132,7 +138,7 @@ def measure(
         results[kpi.id] = result
         variables[kpi.id] = result.value
         variables[f"{kpi.id}_pct"] = result.pct
-    return results
+    return results, variables
 
 
 def fact_variables(facts: DealerFacts) -> dict[str, Decimal | None]:
@@ -245,15 +251,14 @@ class _Builder:
     """Collects a statement's lines, rounding each as it is added."""
 
     def __init__(
-        self, rules: ProgramRules, results: dict[str, KpiResult], facts: DealerFacts
+        self, rules: ProgramRules, results: dict[str, KpiResult],
+        facts: DealerFacts, variables: dict[str, Decimal | None],
     ) -> None:
         self.rules = rules
         self.results = results
         self.facts = facts
-        self.variables = fact_variables(facts)
-        for result in results.values():
-            self.variables[result.kpi_id] = result.value
-            self.variables[f"{result.kpi_id}_pct"] = result.pct
+        self.variables = variables
+        self.tiered = {kpi.id for kpi in rules.kpis if kpi.tiers}
         self.lines: list[Line] = []
 
     def add(
@@ -312,7 +317,7 @@ class _Builder:
             return Decimal(1), {}, ""
         result = self.results[reward.kpi]
         inputs: dict[str, object] = {f"{reward.kpi}_pct": result.pct}
-        if self.rules.kpi(reward.kpi).tiers:
+        if reward.kpi in self.tiered:
             rate = result.rate if result.rate is not None else ZERO
             inputs["tier_rate"] = rate
             return rate, inputs, f" × {rate} (tier rate)"
@@ -480,8 +485,10 @@ def _shown(value: object) -> str:
 
 def _plain(value: Decimal) -> str:
     """A decimal without exponent and without noise digits past 6 places."""
-    exponent = value.as_tuple().exponent
-    noisy = isinstance(exponent, int) and exponent < -6
-    rounded = value.quantize(Decimal("0.000001")) if noisy else value
-    text = format(rounded, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    text = format(value, "f")
+    if "." not in text:
+        return text
+    fraction = text.split(".")[1]
+    if len(fraction) > 6:
+        return _plain(value.quantize(Decimal("0.000001")))
+    return text.rstrip("0").rstrip(".")

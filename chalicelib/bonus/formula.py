@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
+from operator import eq, ge, gt, le, lt, ne
 
 from lark import Lark, Token, Tree
 from lark.exceptions import LarkError
@@ -65,17 +66,27 @@ class FormulaError(ValueError):
     """A formula that does not parse or names something the language lacks."""
 
 
+Compiled = Callable[[Mapping[str, Value]], Decimal]
+
+
 @dataclass(frozen=True, slots=True)
 class Formula:
-    """A parsed formula: its text, the names it reads, and its tree."""
+    """A parsed formula: its text, the names it reads, and its tree compiled
+    once into nested closures."""
 
     text: str
     names: frozenset[str]
     tree: Tree
+    compiled: Compiled
 
     def evaluate(self, variables: Mapping[str, Value]) -> Value:
         """The value for these variables; None when an input has no value."""
-        return _Evaluator(variables).value(self.tree)
+        try:
+            return self.compiled(variables)
+        except (_NoValue, InvalidOperation):
+            return None
+        except KeyError as exc:
+            raise FormulaError(f"Unknown name {exc.args[0]!r}.") from None
 
 
 def parse(text: str) -> Formula:
@@ -87,7 +98,8 @@ def parse(text: str) -> Formula:
     except LarkError as exc:
         raise FormulaError(_first_line(str(exc))) from None
     _check_calls(tree)
-    return Formula(text=text, names=frozenset(_names(tree)), tree=tree)
+    return Formula(text=text, names=frozenset(_names(tree)), tree=tree,
+                   compiled=_compile(tree))
 
 
 @cache
@@ -126,88 +138,108 @@ class _NoValue(Exception):
     """Raised inside evaluation when an input is missing or a divisor is zero."""
 
 
-class _Evaluator:
-    def __init__(self, variables: Mapping[str, Value]) -> None:
-        self._variables = variables
+def _compile(node: Tree | Token) -> Compiled:
+    if isinstance(node, Token):
+        raise FormulaError(f"Unexpected token {node!r}.")
+    builder: Callable[[Tree], Compiled] = _BUILDERS[str(node.data)]
+    return builder(node)
 
-    def value(self, tree: Tree) -> Value:
-        try:
-            return self._eval(tree)
-        except _NoValue:
-            return None
-        except InvalidOperation:
-            return None
 
-    def _eval(self, node: Tree | Token) -> Decimal:
-        if isinstance(node, Token):
-            raise FormulaError(f"Unexpected token {node!r}.")
-        method: Callable[[Tree], Decimal] = getattr(self, f"_{node.data}")
-        return method(node)
+def _number(node: Tree) -> Compiled:
+    constant = Decimal(str(node.children[0]))
+    return lambda variables: constant
 
-    def _number(self, node: Tree) -> Decimal:
-        return Decimal(str(node.children[0]))
 
-    def _name(self, node: Tree) -> Decimal:
-        name = str(node.children[0])
-        if name not in self._variables:
-            raise FormulaError(f"Unknown name {name!r}.")
-        found = self._variables[name]
+def _name(node: Tree) -> Compiled:
+    name = str(node.children[0])
+
+    def read(variables: Mapping[str, Value]) -> Decimal:
+        found = variables[name]
         if found is None:
             raise _NoValue
         return found
 
-    def _minus(self, node: Tree) -> Decimal:
-        return -self._eval(node.children[0])
+    return read
 
-    def _unary(self, node: Tree) -> Decimal:
-        return self._eval(node.children[0])
 
-    def _sum(self, node: Tree) -> Decimal:
-        return self._fold(node)
+def _minus(node: Tree) -> Compiled:
+    inner = _compile(node.children[0])
+    return lambda variables: -inner(variables)
 
-    def _product(self, node: Tree) -> Decimal:
-        return self._fold(node)
 
-    def _fold(self, node: Tree) -> Decimal:
-        children = node.children
-        total = self._eval(children[0])
-        for position in range(1, len(children), 2):
-            operator = str(children[position])
-            operand = self._eval(children[position + 1])
-            total = _apply(operator, total, operand)
+def _unary(node: Tree) -> Compiled:
+    return _compile(node.children[0])
+
+
+def _fold(node: Tree) -> Compiled:
+    children = node.children
+    first = _compile(children[0])
+    rest = [(str(children[i]), _compile(children[i + 1]))
+            for i in range(1, len(children), 2)]
+
+    def fold(variables: Mapping[str, Value]) -> Decimal:
+        total = first(variables)
+        for operator, operand in rest:
+            total = _apply(operator, total, operand(variables))
         return total
 
-    def _comparison(self, node: Tree) -> Decimal:
-        left, operator, right = node.children
-        outcome = _compare(str(operator), self._eval(left), self._eval(right))
-        return Decimal(1) if outcome else Decimal(0)
+    return fold
 
-    def _negation(self, node: Tree) -> Decimal:
-        return Decimal(0) if self._eval(node.children[0]) else Decimal(1)
 
-    def _all_of(self, node: Tree) -> Decimal:
-        outcome = all(self._eval(child) for child in node.children)
-        return Decimal(1) if outcome else Decimal(0)
+def _comparison(node: Tree) -> Compiled:
+    left, operator, right = node.children
+    compare = _COMPARISONS[str(operator)]
+    left_value, right_value = _compile(left), _compile(right)
+    return lambda variables: _truth(compare(left_value(variables),
+                                            right_value(variables)))
 
-    def _any_of(self, node: Tree) -> Decimal:
-        outcome = any(self._eval(child) for child in node.children)
-        return Decimal(1) if outcome else Decimal(0)
 
-    def _call(self, node: Tree) -> Decimal:
-        name = str(node.children[0])
-        arguments = node.children[1:]
-        if name == "if":
-            condition, then, otherwise = arguments
-            return self._eval(then) if self._eval(condition) else self._eval(otherwise)
-        values = [self._eval(argument) for argument in arguments]
-        if name == "min":
-            return min(values)
-        if name == "max":
-            return max(values)
-        if name == "abs":
-            return abs(values[0])
-        places = int(values[1])
-        return values[0].quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+def _negation(node: Tree) -> Compiled:
+    inner = _compile(node.children[0])
+    return lambda variables: _truth(not inner(variables))
+
+
+def _all_of(node: Tree) -> Compiled:
+    parts = [_compile(child) for child in node.children]
+    return lambda variables: _truth(all(part(variables) for part in parts))
+
+
+def _any_of(node: Tree) -> Compiled:
+    parts = [_compile(child) for child in node.children]
+    return lambda variables: _truth(any(part(variables) for part in parts))
+
+
+def _call(node: Tree) -> Compiled:
+    name = str(node.children[0])
+    arguments = [_compile(child) for child in node.children[1:]]
+    if name == "if":
+        condition, then, otherwise = arguments
+        return lambda variables: (then(variables) if condition(variables)
+                                  else otherwise(variables))
+    if name in ("min", "max"):
+        pick = min if name == "min" else max
+        return lambda variables: pick(argument(variables) for argument in arguments)
+    if name == "abs":
+        return lambda variables: abs(arguments[0](variables))
+    value, places = arguments
+
+    def rounded(variables: Mapping[str, Value]) -> Decimal:
+        step = Decimal(1).scaleb(-int(places(variables)))
+        return value(variables).quantize(step, rounding=ROUND_HALF_UP)
+
+    return rounded
+
+
+_BUILDERS: dict[str, Callable[[Tree], Compiled]] = {
+    "number": _number, "name": _name, "minus": _minus, "unary": _unary,
+    "sum": _fold, "product": _fold, "comparison": _comparison,
+    "negation": _negation, "all_of": _all_of, "any_of": _any_of, "call": _call,
+}
+ONE, NOUGHT = Decimal(1), Decimal(0)
+
+
+def _truth(outcome: bool) -> Decimal:
+    return ONE if outcome else NOUGHT
 
 
 def _apply(operator: str, left: Decimal, right: Decimal) -> Decimal:
@@ -222,12 +254,6 @@ def _apply(operator: str, left: Decimal, right: Decimal) -> Decimal:
     return left / right
 
 
-def _compare(operator: str, left: Decimal, right: Decimal) -> bool:
-    return {
-        "<": left < right,
-        "<=": left <= right,
-        ">": left > right,
-        ">=": left >= right,
-        "==": left == right,
-        "!=": left != right,
-    }[operator]
+_COMPARISONS: dict[str, Callable[[Decimal, Decimal], bool]] = {
+    "<": lt, "<=": le, ">": gt, ">=": ge, "==": eq, "!=": ne,
+}
