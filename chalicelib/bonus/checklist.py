@@ -64,14 +64,20 @@ class Checklist:
     estimate: Statement | None
 
 
-UNITS = {
-    Metric.SALES_UNITS: ("cars", "автомобилей"),
-    Metric.SALES_UNITS_OF_MODEL: ("cars", "автомобилей"),
-    Metric.LEADS: ("leads", "лидов"),
-    Metric.LATE_REPORTS: ("late reports", "просроченных отчётов"),
-    Metric.DUPLICATE_PHOTOS: ("duplicate photos", "дубликатов фото"),
-    Metric.BUDGET_SPENT_SHARE: ("percentage points", "п. п."),
-    Metric.MANDATORY_ON_TIME_SHARE: ("percentage points", "п. п."),
+UNITS: dict[Metric, tuple[str, tuple[str, str, str]]] = {
+    # English, and Russian for 1, 2-4 and 5+ (21 like 1, 22 like 2, ...).
+    Metric.SALES_UNITS: ("cars", ("автомобиль", "автомобиля", "автомобилей")),
+    Metric.SALES_UNITS_OF_MODEL: ("cars", ("автомобиль", "автомобиля",
+                                           "автомобилей")),
+    Metric.LEADS: ("leads", ("лид", "лида", "лидов")),
+    Metric.LATE_REPORTS: ("late reports", ("просроченный отчёт",
+                                           "просроченных отчёта",
+                                           "просроченных отчётов")),
+    Metric.DUPLICATE_PHOTOS: ("duplicate photos", ("дубликат фото",
+                                                   "дубликата фото",
+                                                   "дубликатов фото")),
+    Metric.BUDGET_SPENT_SHARE: ("percentage points", ("п. п.",) * 3),
+    Metric.MANDATORY_ON_TIME_SHARE: ("percentage points", ("п. п.",) * 3),
 }
 WHOLE_METRICS = frozenset({Metric.SALES_UNITS, Metric.SALES_UNITS_OF_MODEL,
                            Metric.LEADS, Metric.SURVEY_ANSWERED})
@@ -183,6 +189,8 @@ def _report_items(
 
 
 class _Texts:
+    """The plain-number sentences of `missing`, in Russian or English."""
+
     def __init__(self, language: str) -> None:
         self.ru = language == "ru"
 
@@ -199,15 +207,15 @@ class _Texts:
                 else "the plan is zero: no percentage")
 
     def more(self, amount: Decimal, kpi: Kpi, pct: Decimal) -> str:
-        unit = self._unit(kpi)
+        unit = self._unit(kpi, amount)
         shown = _number(amount)
         pct_shown = _number(pct)
         if self.ru:
-            return f"ещё {shown} {unit} до {pct_shown} %"
-        return f"{shown} more {unit} to reach {pct_shown} %"
+            return f"ещё {shown} {unit} до {pct_shown} %".replace("  ", " ")
+        return f"{shown} more {unit} to reach {pct_shown} %".replace("  ", " ")
 
     def over(self, amount: Decimal, kpi: Kpi) -> str:
-        unit = self._unit(kpi)
+        unit = self._unit(kpi, amount)
         shown = _number(amount)
         if self.ru:
             return f"на {shown} {unit} больше допустимого"
@@ -221,9 +229,23 @@ class _Texts:
             return f"отчёт по размещению {placement_id}: срок через {days} дн."
         return f"report for placement {placement_id} due in {days} days"
 
-    def _unit(self, kpi: Kpi) -> str:
-        english, russian = UNITS.get(kpi.metric, ("", ""))
-        return (russian if self.ru else english).strip()
+    def _unit(self, kpi: Kpi, amount: Decimal) -> str:
+        english, russian = UNITS.get(kpi.metric, ("", ("", "", "")))
+        if not self.ru:
+            return english
+        return russian[_russian_form(amount)]
+
+
+def _russian_form(amount: Decimal) -> int:
+    """0 for 1, 21, 31...; 1 for 2-4, 22-24...; 2 otherwise (and fractions)."""
+    if amount != amount.to_integral_value():
+        return 1
+    whole = int(abs(amount))
+    if whole % 10 == 1 and whole % 100 != 11:
+        return 0
+    if 2 <= whole % 10 <= 4 and not 12 <= whole % 100 <= 14:
+        return 1
+    return 2
 
 
 def _number(value: Decimal) -> str:

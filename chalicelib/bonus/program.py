@@ -90,6 +90,10 @@ PLANNED_METRICS = frozenset({Metric.SALES_UNITS, Metric.SALES_UNITS_OF_MODEL})
 
 
 class Target(Spec):
+    """Limitation: per-dealer targets arrive in the program body
+    (`by_dealer`); importing them from a spreadsheet (POST /v1/imports) is
+    not built yet, so a manager pastes them into the program for now."""
+
     kind: TargetKind
     value: Amount | None = None
     by_dealer: dict[Code, Amount] = Field(default_factory=dict, max_length=2000)
@@ -213,7 +217,11 @@ class Rounding(Spec):
 
 class Limits(Spec):
     """Caps and floors: on the rewards after gates, on the dealer's
-    compensations of the period, and on the statement's total."""
+    compensations of the period, and on the statement's total.
+
+    Limitation: every cap is per dealer. A network-wide pool for the period
+    (all dealers' compensations together) would make one dealer's statement
+    depend on the others' and is not offered."""
 
     reward_cap: Amount | None = None
     reward_floor: Amount | None = None

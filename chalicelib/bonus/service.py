@@ -66,6 +66,10 @@ from chalicelib.network.service import visible_dealer
 from chalicelib.paging import Page
 
 BATCH_SIZE = 50
+# Limitation: a backtest's result is stored in its job item, which DynamoDB
+# caps at 400 KB; at about 20 changed lines per dealer that fits a few
+# hundred dealers. A larger network needs the result written to S3 with a
+# link in the job instead.
 BACKTEST_LINES_PER_DEALER = 20
 BONUS_RUN_JOB = "bonus_run"
 BACKTEST_JOB = "bonus_backtest"
@@ -485,6 +489,10 @@ def _batch_totals(stored: list[StoredStatement]) -> dict[str, Decimal]:
     return totals
 
 
+# Limitation: two different final runs of one period published at the same
+# moment can both read the same previous run and both reverse it; the ledger
+# then needs a manual correction. Publishing is a rare, manual step; a
+# conditional write on the period's published run would close the gap.
 def _ledger_entries_of(ports: BonusPorts, run: BonusRun) -> list:
     currency = _currency(ports, run.brand_id)
     entries = ledger_entries(run, ports.runs.statements(run.run_id), currency)

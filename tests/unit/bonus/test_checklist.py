@@ -68,8 +68,12 @@ def test_the_estimate_follows_the_data_so_far():
 
 def test_missing_is_written_in_russian_by_default():
     checklist = sales_checklist(7, 10, language="ru", tiers=TIERS)
+    one_more = sales_checklist(9, 10, language="ru", tiers=TIERS)
+    many_more = sales_checklist(30, 100, language="ru", tiers=TIERS)
 
-    assert checklist.items[0].missing == "ещё 2 автомобилей до 90 %"
+    assert checklist.items[0].missing == "ещё 2 автомобиля до 90 %"
+    assert one_more.items[0].missing == "ещё 1 автомобиль до 100 %"
+    assert many_more.items[0].missing == "ещё 60 автомобилей до 90 %"
 
 
 def test_an_open_mandatory_report_says_when_it_is_due():
