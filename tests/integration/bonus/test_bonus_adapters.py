@@ -195,3 +195,43 @@ def test_readiness_from_stored_facts_names_reports_that_hold_the_period(aws):
         ("pl-wait", "awaits_decision"), ("pl-open", "not_past_due")]
     assert [(b.placement_id, b.reason) for b in after] == [
         ("pl-wait", "awaits_decision")]
+
+
+def test_duplicate_reordered_trigger_and_batches_make_one_complete_run_on_dynamodb(
+    demo,
+):
+    import random
+    from dataclasses import replace as replaced
+
+    from chalicelib import wiring
+    from chalicelib.access.model import Caller, Role, User
+    from chalicelib.bonus import service
+    from chalicelib.bonus.memory import MemoryBatchQueue
+
+    queue = MemoryBatchQueue()
+    ports = replaced(wiring.bonus(), batch_queue=queue, batch_size=7)
+    manager = Caller(User(user_id="aurora-manager-1", brand_id="aurora", email="m",
+                          name="M", role=Role.IMPORTER_MANAGER))
+    spec = ProgramRules.model_validate(STANDARD_PROGRAM)
+    draft = service.create_program(ports, manager, "2026-11", "Ноябрь", spec)
+    service.publish_program(ports, manager, draft.program_id, draft.version)
+    wiring.bonus_facts().record_sales(
+        "aurora", "2026-11", "AUR-KGD-01",
+        [ModelSales("Aurora X5", 10, Decimal("30000000"))], 10)
+
+    first = service.begin_run(ports, "aurora", "2026-11", RunKind.PREVIEW, "t-1", "m")
+    again = service.begin_run(ports, "aurora", "2026-11", RunKind.PREVIEW, "t-1", "m")
+    deliveries = list(queue.sent)
+    random.Random(3).shuffle(deliveries)
+    outcomes = [service.run_batch(ports, batch) for batch in deliveries]
+
+    run = ports.runs.get("aurora", first.run_id)
+    assert first.run_id == again.run_id
+    assert len(deliveries) == 2 * run.batches_total
+    assert outcomes.count("completed") == 1
+    assert run.status is RunStatus.COMPLETED
+    assert run.statements_done == run.dealer_count == 80
+    stored = ports.runs.statements(first.run_id)
+    assert len(stored) == 80
+    # 10 cars × 10 000 at 100 %, halved: no placements, so no reports on time
+    assert run.total == sum(s.statement.total for s in stored) == Decimal("50000.00")
