@@ -124,3 +124,14 @@ class InputsChanged(RuleViolated, BonusError):
             run_id=run_id, dealer=dealer_code)
         self.run_id = run_id
         self.dealer_code = dealer_code
+
+
+class InvalidPeriod(InvalidInput, BonusError):
+    """A period is written `YYYY-MM`."""
+
+    code = "invalid_period"
+
+    def __init__(self, period: str) -> None:
+        super().__init__(f"Period {period!r} is not of the form YYYY-MM.",
+                         period=period)
+        self.period = period

@@ -5,6 +5,7 @@ Each function is one use case; it receives the adapters it needs in
 engine; this module loads, checks access, saves and fans out.
 """
 
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from chalicelib.bonus.engine import LineKind, Statement, participates, statement
 from chalicelib.bonus.errors import (
     BonusRunNotFound,
     InputsChanged,
+    InvalidPeriod,
     InvalidProgram,
     NoPublishedProgram,
     PeriodAlreadyClosed,
@@ -57,7 +59,13 @@ from chalicelib.bonus.ports import (
     ProgramRepository,
     RunRepository,
 )
-from chalicelib.bonus.program import Program, ProgramRules, ProgramStatus, check_rules
+from chalicelib.bonus.program import (
+    PERIOD_PATTERN,
+    Program,
+    ProgramRules,
+    ProgramStatus,
+    check_rules,
+)
 from chalicelib.clock import Clock
 from chalicelib.errors import AlreadyExists
 from chalicelib.network.model import Dealer
@@ -215,6 +223,8 @@ def run_backtest(
 
 def close_period(ports: BonusPorts, caller: Caller, period: str) -> datetime:
     ensure_permitted(caller, Action.CLOSE_PERIOD)
+    if not re.fullmatch(PERIOD_PATTERN, period):
+        raise InvalidPeriod(period)
     return _close(ports, caller.brand_id, period, caller.user_id)
 
 

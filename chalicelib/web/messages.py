@@ -155,6 +155,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Расчёт {run_id} нельзя опубликовать: {reason}.",
         "en": "Bonus run {run_id} cannot be published: {reason}.",
     },
+    "invalid_period": {
+        "ru": "Период {period} должен иметь вид ГГГГ-ММ.",
+        "en": "Period {period} must be written YYYY-MM.",
+    },
     "bonus_inputs_changed": {
         "ru": "Данные дилера {dealer} изменились во время расчёта {run_id}.",
         "en": "Facts of dealer {dealer} changed during bonus run {run_id}.",

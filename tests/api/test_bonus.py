@@ -207,8 +207,11 @@ def test_a_final_run_needs_a_closed_period(client, auth, facts, readiness):
     closed = client.http.post(f"/v1/periods/{PERIOD}/close", headers=manager)
     again = client.http.post(f"/v1/periods/{PERIOD}/close", headers=manager)
 
+    malformed = client.http.post("/v1/periods/2026-13/close", headers=manager)
+
     assert final.status_code == 422
     assert json_of(final)["code"] == "period_not_closed"
+    assert malformed.status_code == 400
     assert close.status_code == 422
     assert json_of(close)["details"]["blockers"][0]["reason"] == "awaits_decision"
     assert closed.status_code == 200
