@@ -18,11 +18,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-bench: $(STAMP)
-	PYTHONPATH=. $(BIN)/python scripts/bench_bonus.py
-
 seed: $(STAMP)
 	$(BIN)/dmm seed
+
+bench: $(STAMP)
+	@for script in bench/bench_*.py; do \
+	  [ -e "$$script" ] || continue; \
+	  echo "# $$script" >&2; \
+	  PYTHONPATH=. $(BIN)/python "$$script" || exit 1; \
+	done
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@python=$$(scripts/find-python313) && \

@@ -40,10 +40,11 @@ from chalicelib.bonus.schemas import (
     StatementReply,
     VersionBody,
 )
+from chalicelib.errors import NotFound
 from chalicelib.jobs import service as jobs
 from chalicelib.jobs.handlers import process_job_messages
 from chalicelib.jobs.schemas import JobReply, JobStarted
-from chalicelib.logs import logger
+from chalicelib.logs import event_middleware, logger
 from chalicelib.network import service as network
 from chalicelib.network.schemas import (
     BrandReply,
@@ -55,11 +56,12 @@ from chalicelib.network.schemas import (
 )
 from chalicelib.web import docs, openapi
 from chalicelib.web.api import Api, ApiRequest, Gateway
-from chalicelib.web.errors import error_response
 from chalicelib.web.messages import language_of
 from chalicelib.web.schemas import ListQuery
 
 app = Chalice(app_name="dmm")
+for event_type in ("s3", "sqs", "scheduled"):
+    app.register_middleware(event_middleware, event_type)
 api = Api(
     app,
     Gateway(
@@ -91,7 +93,7 @@ def docs_page(request: ApiRequest) -> Response:
 def docs_asset(request: ApiRequest, name: str) -> Response:
     found = docs.asset(name)
     if found is None:
-        return error_response(404, "not_found", "en")
+        raise NotFound(f"No docs asset {name!r}.", asset=name)
     text, content_type = found
     return Response(text, headers={"Content-Type": content_type,
                                    "Cache-Control": "public, max-age=86400"})

@@ -8,7 +8,8 @@
    completion with batches consumed from SQS one after another in this
    process, and DynamoDB requests per dealer, counted at botocore.
 
-Run: `PYTHONPATH=. .venv/bin/python scripts/bench_bonus.py [--dealers N]`.
+Run: `make bench`, or `PYTHONPATH=. .venv/bin/python bench/bench_bonus.py
+[--dealers N] [--engine-dealers N]`.
 """
 
 import argparse
