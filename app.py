@@ -362,3 +362,10 @@ def close_due_periods(event: Any) -> dict:
     outcomes = bonus.close_due_periods(wiring.bonus())
     logger.info("due periods checked", brands=len(outcomes))
     return {"outcomes": outcomes}
+
+
+@app.schedule(Rate(15, unit=Rate.MINUTES))
+def fail_stalled_bonus_runs(event: Any) -> dict:
+    failed = bonus.fail_stalled_runs(wiring.bonus())
+    logger.info("stalled bonus runs failed", count=len(failed))
+    return {"failed": len(failed)}

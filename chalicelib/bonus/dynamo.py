@@ -30,6 +30,7 @@ from pynamodb.attributes import (
 )
 from pynamodb.connection import Connection
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
@@ -108,6 +109,15 @@ class FactsModel(Model):
     survey_answered = BooleanAttribute(null=True)
 
 
+class RunsByStatus(GlobalSecondaryIndex["RunModel"]):
+    class Meta:
+        index_name = "by_status"
+        projection = AllProjection()
+
+    status = UnicodeAttribute(hash_key=True)
+    started_at = UTCDateTimeAttribute(range_key=True)
+
+
 class RunModel(Model):
     Meta = table_meta("bonus-runs")
 
@@ -136,6 +146,8 @@ class RunModel(Model):
     completed_at = UTCDateTimeAttribute(null=True)
     published_at = UTCDateTimeAttribute(null=True)
     failure = UnicodeAttribute(null=True)
+
+    by_status = RunsByStatus()
 
 
 class StatementModel(Model):
@@ -396,6 +408,11 @@ class DynamoRuns:
             RunModel.completed_at.set(at),
         ], (RunModel.status == RunStatus.RUNNING.value)
             & (RunModel.batches_done >= run.batches_total))
+
+    def running_since_before(self, moment: datetime) -> list[BonusRun]:
+        results = RunModel.by_status.query(RunStatus.RUNNING.value,
+                                           RunModel.started_at < moment)
+        return [_run(item) for item in results]
 
     def fail(self, brand_id: str, run_id: str, reason: str) -> None:
         _moved(RunModel(brand_id, run_id), [

@@ -19,11 +19,8 @@ def process_batch_messages(
     raw_event: dict[str, Any], context: Any, run: Callable[[DealerBatch], str]
 ) -> dict[str, Any]:
     """Run each batch; a batch that fails unexpectedly goes back to SQS alone.
-
-    Limitation: a batch that keeps failing ends in the dead-letter queue and
-    its run stays `running`; starting the period's run again makes a new,
-    complete version. Failing such runs automatically would need a sweep of
-    runs running past a deadline, as jobs have."""
+    One that keeps failing ends in the dead-letter queue, and the stalled-run
+    sweep fails its run (`service.fail_stalled_runs`)."""
 
     def handle(record: SQSRecord) -> None:
         batch = batch_of_message(record.body)

@@ -198,6 +198,10 @@ class MemoryRuns:
                 status=RunStatus.COMPLETED, completed_at=at)
             return True
 
+    def running_since_before(self, moment: datetime) -> list[BonusRun]:
+        return [run for run in self.runs.values()
+                if run.status is RunStatus.RUNNING and run.started_at < moment]
+
     def fail(self, brand_id: str, run_id: str, reason: str) -> None:
         run = self.runs[(brand_id, run_id)]
         if run.status is RunStatus.RUNNING:

@@ -9,7 +9,7 @@ import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -74,6 +74,9 @@ from chalicelib.network.service import visible_dealer
 from chalicelib.paging import Page
 
 BATCH_SIZE = 50
+# A batch takes seconds; a run still running after this lost a batch (for
+# example to the dead-letter queue) and will not complete by itself.
+STALLED_AFTER = timedelta(hours=1)
 # Limitation: a backtest's result is stored in its job item, which DynamoDB
 # caps at 400 KB; at about 20 changed lines per dealer that fits a few
 # hundred dealers. A larger network needs the result written to S3 with a
@@ -346,6 +349,17 @@ def run_batch(ports: BonusPorts, batch: DealerBatch) -> str:
                             len(stored))
     completed = ports.runs.complete(run.brand_id, run.run_id, ports.clock())
     return "completed" if completed else "counted"
+
+
+def fail_stalled_runs(ports: BonusPorts) -> list[BonusRun]:
+    """Fail the runs whose batches did not all land in time, so a run never
+    stays `running` for ever; the manager starts the period's run again.
+    Run again, it changes nothing."""
+    stalled = ports.runs.running_since_before(ports.clock() - STALLED_AFTER)
+    reason = f"not every batch completed within {STALLED_AFTER}"
+    for run in stalled:
+        ports.runs.fail(run.brand_id, run.run_id, reason)
+    return stalled
 
 
 def get_run(ports: BonusPorts, caller: Caller, run_id: str) -> BonusRun:

@@ -1,7 +1,7 @@
 """The bonus adapters on the emulator, and the in-memory fakes, held to the
 same contracts."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -110,6 +110,21 @@ def test_batches_count_once_and_the_run_completes_exactly_once(adapters):
     assert run.statements_done == 6
     assert run.totals["reward"] == Decimal("201.00")
     assert run.total == Decimal("191.00")
+
+
+def test_running_runs_started_long_ago_are_found_and_fail_once(adapters):
+    runs = adapters[2]
+    runs.create(a_run())
+
+    before = runs.running_since_before(NOW)
+    after = runs.running_since_before(NOW + timedelta(minutes=1))
+    runs.fail("aurora", "run-1", "stalled")
+    runs.fail("aurora", "run-1", "stalled again")
+
+    assert before == []
+    assert [run.run_id for run in after] == ["run-1"]
+    assert runs.get("aurora", "run-1").failure == "stalled"
+    assert runs.running_since_before(NOW + timedelta(minutes=1)) == []
 
 
 def test_statements_are_written_by_key_and_read_back_exactly(adapters):

@@ -1,4 +1,5 @@
 import random
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -287,3 +288,21 @@ def test_a_preview_and_a_final_run_on_the_same_inputs_agree(units, reverse):
     finished = [s.statement for s in bonus.runs.statements(final.run_id)]
     assert previewed == finished
     assert preview.inputs_fingerprint == final.inputs_fingerprint
+
+
+def test_a_run_whose_batches_never_all_land_is_failed_by_the_sweep():
+    bonus = ports()
+    published(bonus)
+    with_facts(bonus)
+    run = service.begin_run(bonus, "aurora", PERIOD, RunKind.PREVIEW, "job-1", "m")
+    service.run_batch(bonus, bonus.batch_queue.sent[0])
+
+    soon = service.fail_stalled_runs(bonus)
+    bonus.clock.now += timedelta(hours=2)
+    later = service.fail_stalled_runs(bonus)
+    again = service.fail_stalled_runs(bonus)
+
+    assert soon == []
+    assert [stalled.run_id for stalled in later] == [run.run_id]
+    assert again == []
+    assert bonus.runs.get("aurora", run.run_id).status is RunStatus.FAILED
