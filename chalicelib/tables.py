@@ -10,6 +10,7 @@ from pynamodb.attributes import TTLAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
 from chalicelib.access.dynamo import UserModel
+from chalicelib.bonus.dynamo import MODELS as BONUS_MODELS
 from chalicelib.dynamo import table_meta
 from chalicelib.jobs.dynamo import JobModel
 from chalicelib.network.dynamo import BrandModel, DealerModel
@@ -31,6 +32,7 @@ MODELS: tuple[type[Model], ...] = (
     UserModel,
     JobModel,
     IdempotencyRecordModel,
+    *BONUS_MODELS,
 )
 
 
@@ -44,12 +46,12 @@ def _definition(model: type[Model]) -> dict[str, Any]:
     ttl = model._ttl_attribute()
     return {
         "TableName": model.Meta.table_name,
-        "KeySchema": schema["key_schema"],
+        "KeySchema": _hash_first(schema["key_schema"]),
         "AttributeDefinitions": schema["attribute_definitions"],
         "GlobalSecondaryIndexes": [
             {
                 "IndexName": index["index_name"],
-                "KeySchema": index["key_schema"],
+                "KeySchema": _hash_first(index["key_schema"]),
                 "Projection": index["projection"],
             }
             for index in schema["global_secondary_indexes"]
@@ -57,10 +59,16 @@ def _definition(model: type[Model]) -> dict[str, Any]:
         "LocalSecondaryIndexes": [
             {
                 "IndexName": index["index_name"],
-                "KeySchema": index["key_schema"],
+                "KeySchema": _hash_first(index["key_schema"]),
                 "Projection": index["projection"],
             }
             for index in schema["local_secondary_indexes"]
         ],
         "TimeToLiveAttribute": ttl.attr_name if ttl else None,
     }
+
+
+def _hash_first(key_schema: list[Any]) -> list[Any]:
+    """CloudFormation wants the HASH key before the RANGE key; PynamoDB lists
+    them in the order the model declares its attributes."""
+    return sorted(key_schema, key=lambda key: key["KeyType"] != "HASH")

@@ -26,6 +26,14 @@ class Action(StrEnum):
     LIST_DEALERS = "dealers.list"
     WRITE_DEALERS = "dealers.write"
     READ_JOB = "job.read"
+    READ_PROGRAMS = "programs.read"
+    WRITE_PROGRAMS = "programs.write"
+    CLOSE_PERIOD = "periods.close"
+    START_BONUS_RUN = "bonus_runs.start"
+    READ_BONUS_RUN = "bonus_runs.read"
+    PUBLISH_BONUS_RUN = "bonus_runs.publish"
+    READ_STATEMENT = "statements.read"
+    READ_CHECKLIST = "checklist.read"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -37,6 +45,14 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.LIST_DEALERS: EVERYONE,
     Action.WRITE_DEALERS: ADMIN,
     Action.READ_JOB: EVERYONE,
+    Action.READ_PROGRAMS: EVERYONE,
+    Action.WRITE_PROGRAMS: MANAGERS,
+    Action.CLOSE_PERIOD: MANAGERS,
+    Action.START_BONUS_RUN: MANAGERS,
+    Action.READ_BONUS_RUN: IMPORTER,
+    Action.PUBLISH_BONUS_RUN: MANAGERS,
+    Action.READ_STATEMENT: EVERYONE,
+    Action.READ_CHECKLIST: EVERYONE,
 }
 
 

@@ -108,6 +108,8 @@ FUNCTIONS: dict[str, FunctionSpec] = {
                 # Presigned POSTs and links act with the signer's rights.
                 BucketAccess(resources.PHOTOS, (*_UPLOADS, Objects.TAG)),
                 BucketAccess(resources.CREATIVES, (*_UPLOADS, Objects.TAG)),
+                # Statement spreadsheets are written, then linked.
+                BucketAccess(resources.BONUS_EXPORTS, _UPLOADS),
             ),
             manages_users=True,
             secrets=("calltouch",),
@@ -118,10 +120,12 @@ FUNCTIONS: dict[str, FunctionSpec] = {
         timeout_seconds=900,
         access=Access(
             tables=Tables.EVERY,
-            sends_to=(resources.JOBS,),
+            # Bonus runs and backtests fan out to batches of dealers.
+            sends_to=(resources.JOBS, resources.BONUS_BATCHES),
             buckets=(
                 BucketAccess(resources.PHOTOS, (Objects.READ,)),
                 BucketAccess(resources.CREATIVES, (Objects.READ,)),
+                BucketAccess(resources.BONUS_EXPORTS, _UPLOADS),
             ),
             secrets=INTEGRATION_SECRETS,
         ),
@@ -130,6 +134,28 @@ FUNCTIONS: dict[str, FunctionSpec] = {
         memory_mb=256,
         timeout_seconds=60,
         access=Access(tables=("jobs",)),
+    ),
+    "run_bonus_batches": FunctionSpec(
+        memory_mb=1024,
+        timeout_seconds=300,
+        access=Access(
+            tables=Tables.EVERY,
+            sends_to=(resources.BONUS_BATCHES,),
+            buckets=(BucketAccess(resources.BONUS_EXPORTS, _UPLOADS),),
+        ),
+    ),
+    "close_due_periods": FunctionSpec(
+        memory_mb=512,
+        timeout_seconds=300,
+        access=Access(
+            tables=Tables.EVERY,
+            sends_to=(resources.JOBS, resources.BONUS_BATCHES),
+        ),
+    ),
+    "fail_stalled_bonus_runs": FunctionSpec(
+        memory_mb=256,
+        timeout_seconds=60,
+        access=Access(tables=("bonus-runs",)),
     ),
 }
 

@@ -17,7 +17,7 @@ from aws_cdk import aws_sqs as sqs
 
 from chalicelib.settings import resource_name
 from dmm_infra.functions import AppFunction, Objects, Tables
-from dmm_infra.storage import BuiltTable
+from dmm_infra.storage import BuiltTable, logical_id
 
 TABLE_READ = (
     "dynamodb:GetItem",
@@ -155,7 +155,7 @@ def _objects(function: AppFunction, built: Resources) -> list[iam.PolicyStatemen
         actions = [action for kind in grant.actions for action in OBJECT_ACTIONS[kind]]
         statements.append(
             iam.PolicyStatement(
-                sid=f"Objects{grant.bucket.kind.capitalize()}",
+                sid=logical_id("Objects", grant.bucket.kind),
                 actions=actions,
                 resources=[bucket.arn_for_objects(f"{grant.prefix}*")],
             )

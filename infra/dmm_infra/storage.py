@@ -209,6 +209,13 @@ def _lifecycle(bucket: Bucket) -> list[s3.LifecycleRule]:
             abort_incomplete_multipart_upload_after=cdk.Duration.days(1),
         ),
     ]
+    if bucket.expire_days is not None:
+        rules.append(
+            s3.LifecycleRule(
+                id="expire-objects",
+                expiration=cdk.Duration.days(bucket.expire_days),
+            )
+        )
     if bucket.versioned:
         rules.append(
             s3.LifecycleRule(

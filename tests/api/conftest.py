@@ -17,7 +17,10 @@ Headers = dict[str, str]
 def client(demo: dict) -> Iterator[Client]:
     import app
 
-    with Client(app.app) as test_client:
+    # The "test" stage has no config of its own, so Chalice keeps the
+    # environment set in tests/conftest.py (DMM_STAGE=test) instead of
+    # the dev stage's, and queue and bucket names match the emulator's.
+    with Client(app.app, stage_name="test") as test_client:
         yield test_client
 
 

@@ -27,7 +27,8 @@ def test_every_model_has_a_table_with_its_keys_and_indexes(template: Template) -
         schema = model._get_schema()
         table = tables[_staged(model.Meta.table_name, template.stage)]
 
-        assert table["KeySchema"] == schema["key_schema"]
+        assert _keys(table["KeySchema"]) == _keys(schema["key_schema"])
+        assert table["KeySchema"][0]["KeyType"] == "HASH"
         assert _by_name(table["AttributeDefinitions"]) == _by_name(
             schema["attribute_definitions"]
         )
@@ -417,6 +418,11 @@ def _by_name(items: list[dict[str, str]]) -> list[dict[str, str]]:
     return sorted(items, key=lambda item: item["AttributeName"])
 
 
+def _keys(key_schema: list[dict[str, str]]) -> dict[str, str]:
+    """A key schema as attribute to key type; its order is checked apart."""
+    return {key["AttributeName"]: key["KeyType"] for key in key_schema}
+
+
 def _indexes(indexes: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
     """Indexes in one form: the template's (CloudFormation) or PynamoDB's."""
 
@@ -426,7 +432,7 @@ def _indexes(indexes: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
     return sorted(
         (
             get(i, "IndexName", "index_name"),
-            json.dumps(get(i, "KeySchema", "key_schema"), sort_keys=True),
+            json.dumps(_keys(get(i, "KeySchema", "key_schema")), sort_keys=True),
             json.dumps(get(i, "Projection", "projection"), sort_keys=True),
         )
         for i in indexes
