@@ -31,3 +31,28 @@ class Queue:
 JOBS = Queue("jobs", visibility_timeout_seconds=960, max_receives=3)
 
 QUEUES: tuple[Queue, ...] = (JOBS,)
+
+
+@dataclass(frozen=True, slots=True)
+class Bucket:
+    kind: str
+    notify_queue: Queue | None = None
+    """Where ObjectCreated events of keys under `notify_prefix` go."""
+    notify_prefix: str = ""
+
+    @property
+    def name(self) -> str:
+        return resource_name(self.kind)
+
+
+# Uploaded creative originals: each one gets previews and tells dealers.
+CREATIVE_UPLOADS = Queue("creative-uploads", visibility_timeout_seconds=960,
+                         max_receives=5)
+QUEUES += (CREATIVE_UPLOADS,)
+
+CREATIVES = Bucket("creatives", notify_queue=CREATIVE_UPLOADS,
+                   notify_prefix="creatives/")
+# Generated downloads (xlsx exports), handed out as presigned links.
+EXPORTS = Bucket("exports")
+
+BUCKETS: tuple[Bucket, ...] = (CREATIVES, EXPORTS)

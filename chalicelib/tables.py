@@ -12,7 +12,18 @@ from pynamodb.models import Model
 from chalicelib.access.dynamo import UserModel
 from chalicelib.dynamo import table_meta
 from chalicelib.jobs.dynamo import JobModel
+from chalicelib.media.creatives_dynamo import (
+    CreativeChangesModel,
+    CreativeDownloadModel,
+    CreativeModel,
+)
 from chalicelib.network.dynamo import BrandModel, DealerModel
+from chalicelib.notification_prefs.dynamo import (
+    OutboxModel,
+    PreferencesModel,
+    TemplateModel,
+)
+from chalicelib.surveys.dynamo import SurveyModel, SurveyResponseModel
 
 
 class IdempotencyRecordModel(Model):
@@ -31,6 +42,14 @@ MODELS: tuple[type[Model], ...] = (
     UserModel,
     JobModel,
     IdempotencyRecordModel,
+    CreativeModel,
+    CreativeChangesModel,
+    CreativeDownloadModel,
+    SurveyModel,
+    SurveyResponseModel,
+    PreferencesModel,
+    TemplateModel,
+    OutboxModel,
 )
 
 

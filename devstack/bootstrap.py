@@ -1,6 +1,7 @@
 """Creates every table, queue and bucket of the app in the emulator, from the
 same definitions infra uses. Run again, it creates only what is missing."""
 
+import contextlib
 import json
 
 import boto3
@@ -10,7 +11,8 @@ from chalicelib.tables import MODELS
 
 
 def create_all() -> dict[str, list[str]]:
-    return {"tables": create_tables(), "queues": create_queues()}
+    return {"tables": create_tables(), "queues": create_queues(),
+            "buckets": create_buckets()}
 
 
 def create_tables() -> list[str]:
@@ -39,4 +41,34 @@ def create_queues() -> list[str]:
         url = sqs.create_queue(QueueName=queue.name)["QueueUrl"]
         sqs.set_queue_attributes(QueueUrl=url, Attributes=attributes)
         names.append(queue.name)
+    return names
+
+
+def create_buckets() -> list[str]:
+    """Buckets, each with its ObjectCreated notification to SQS (run after
+    the queues exist)."""
+    s3 = boto3.client("s3")
+    sqs = boto3.client("sqs")
+    names = []
+    for bucket in resources.BUCKETS:
+        with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou):
+            s3.create_bucket(
+                Bucket=bucket.name,
+                CreateBucketConfiguration={
+                    "LocationConstraint": s3.meta.region_name},
+            )
+        if bucket.notify_queue is not None:
+            url = sqs.get_queue_url(QueueName=bucket.notify_queue.name)["QueueUrl"]
+            arn = sqs.get_queue_attributes(
+                QueueUrl=url, AttributeNames=["QueueArn"]
+            )["Attributes"]["QueueArn"]
+            rule = {"Key": {"FilterRules": [
+                {"Name": "prefix", "Value": bucket.notify_prefix}]}}
+            s3.put_bucket_notification_configuration(
+                Bucket=bucket.name,
+                NotificationConfiguration={"QueueConfigurations": [
+                    {"QueueArn": arn, "Events": ["s3:ObjectCreated:*"],
+                     "Filter": rule}]},
+            )
+        names.append(bucket.name)
     return names

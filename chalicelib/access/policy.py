@@ -26,6 +26,14 @@ class Action(StrEnum):
     LIST_DEALERS = "dealers.list"
     WRITE_DEALERS = "dealers.write"
     READ_JOB = "job.read"
+    READ_CREATIVES = "creatives.read"
+    WRITE_CREATIVES = "creatives.write"
+    DOWNLOAD_CREATIVES = "creatives.download"
+    READ_SURVEYS = "surveys.read"
+    WRITE_SURVEYS = "surveys.write"
+    ANSWER_SURVEYS = "surveys.answer"
+    READ_SURVEY_RESULTS = "surveys.results"
+    MANAGE_NOTIFICATION_TEMPLATES = "notification_templates.manage"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -37,6 +45,14 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.LIST_DEALERS: EVERYONE,
     Action.WRITE_DEALERS: ADMIN,
     Action.READ_JOB: EVERYONE,
+    Action.READ_CREATIVES: EVERYONE,
+    Action.WRITE_CREATIVES: MANAGERS,
+    Action.DOWNLOAD_CREATIVES: EVERYONE,
+    Action.READ_SURVEYS: EVERYONE,
+    Action.WRITE_SURVEYS: MANAGERS,
+    Action.ANSWER_SURVEYS: frozenset({Role.DEALER_USER}),
+    Action.READ_SURVEY_RESULTS: IMPORTER,
+    Action.MANAGE_NOTIFICATION_TEMPLATES: ADMIN,
 }
 
 

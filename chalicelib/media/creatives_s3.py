@@ -1,0 +1,66 @@
+"""Creative files in S3: presigned uploads and downloads, previews.
+
+Original file names never go into object keys or metadata (moto hangs on
+non-ASCII metadata, and keys stay predictable); the download's
+Content-Disposition carries the name instead.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib.clock import Clock
+from chalicelib.media.creatives_ports import Link, UploadForm
+
+UPLOAD_SECONDS = 15 * 60
+DOWNLOAD_SECONDS = 15 * 60
+PREVIEW_SECONDS = 60 * 60
+
+
+class S3CreativeFiles:
+    def __init__(self, client: Any, bucket: str, clock: Clock) -> None:
+        self._s3 = client
+        self._bucket = bucket
+        self._clock = clock
+
+    def upload_form(self, key: str, content_type: str, max_bytes: int) -> UploadForm:
+        posted = self._s3.generate_presigned_post(
+            Bucket=self._bucket,
+            Key=key,
+            Fields={"Content-Type": content_type},
+            Conditions=[
+                {"Content-Type": content_type},
+                ["content-length-range", 1, max_bytes],
+            ],
+            ExpiresIn=UPLOAD_SECONDS,
+        )
+        return UploadForm(url=posted["url"], fields=dict(posted["fields"]),
+                          expires_at=self._after(UPLOAD_SECONDS))
+
+    def download_link(self, key: str, content_type: str, disposition: str) -> Link:
+        url = self._s3.generate_presigned_url(
+            "get_object",
+            Params={
+                "Bucket": self._bucket,
+                "Key": key,
+                "ResponseContentDisposition": disposition,
+                "ResponseContentType": content_type,
+            },
+            ExpiresIn=DOWNLOAD_SECONDS,
+        )
+        return Link(url=url, expires_at=self._after(DOWNLOAD_SECONDS))
+
+    def preview_link(self, key: str) -> str:
+        return str(self._s3.generate_presigned_url(
+            "get_object", Params={"Bucket": self._bucket, "Key": key},
+            ExpiresIn=PREVIEW_SECONDS,
+        ))
+
+    def read(self, key: str) -> bytes:
+        return bytes(self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read())
+
+    def write(self, key: str, body: bytes, content_type: str) -> None:
+        self._s3.put_object(Bucket=self._bucket, Key=key, Body=body,
+                            ContentType=content_type)
+
+    def _after(self, seconds: int) -> datetime:
+        return self._clock() + timedelta(seconds=seconds)

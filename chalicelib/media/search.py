@@ -1,0 +1,286 @@
+"""Full-text search of the creative library, in Russian and English.
+
+Words of a creative's title, description and tags are reduced to Snowball
+stems (so «баннеры» finds «баннер», "banners" finds "banner") and kept in an
+inverted index per brand. The index lives in memory, once per warm
+container: `CatalogCache` loads a brand's creatives on first use and then
+applies only what changed, read from a `CatalogFeed` (the stored creatives
+in change order). A query is answered from memory, never by a table scan.
+"""
+
+import base64
+import binascii
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from functools import cache
+from typing import Protocol
+
+import snowballstemmer
+
+from chalicelib.clock import Clock
+from chalicelib.errors import InvalidInput
+from chalicelib.media.creatives import Creative, visible_to_any
+from chalicelib.network.model import Dealer
+from chalicelib.paging import Page
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_CYRILLIC = re.compile(r"[а-я]")
+# Words too common to narrow a search; a query of them alone matches all.
+_STOP_WORDS = frozenset({
+    "и", "в", "во", "не", "на", "с", "со", "для", "по", "к", "о", "об", "от",
+    "до", "из", "у", "за", "а", "или",
+    "the", "a", "an", "and", "or", "of", "for", "to", "in", "on", "with", "at", "by",
+})
+
+
+class InvalidSearchCursor(InvalidInput):
+    """The search cursor was not issued by the creative list."""
+
+    code = "invalid_cursor"
+
+
+class Sort(StrEnum):
+    NEWEST = "-updated_at"
+    OLDEST = "updated_at"
+    TITLE = "title"
+    TITLE_DESC = "-title"
+    ENDING_SOONEST = "valid_to"
+    RELEVANCE = "relevance"
+
+
+@dataclass(frozen=True, slots=True)
+class Criteria:
+    text: str = ""
+    car_model: str | None = None
+    channel: str | None = None
+    format_label: str | None = None
+    tag: str | None = None
+    language: str | None = None
+    valid_now: bool = False
+    sort: Sort | None = None
+    """None: by relevance when there is text, else newest first."""
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Who is searching: the dealers a dealer user serves (with each one's
+    local date), or None for the importer, who sees the whole library."""
+
+    brand_today: date
+    dealers: tuple[Dealer, ...] | None = None
+    today_of: dict[str, date] = field(default_factory=dict)
+
+
+def stems(text: str) -> list[str]:
+    """The stems of the words of `text`: lower case, «ё» as «е», Russian
+    words by the Russian stemmer and the rest by the English one."""
+    words = _WORD.findall(text.lower().replace("ё", "е"))
+    return [_stem(word) for word in words if word not in _STOP_WORDS]
+
+
+@cache
+def _stem(word: str) -> str:
+    language = "russian" if _CYRILLIC.search(word) else "english"
+    return str(_stemmer(language).stemWord(word))
+
+
+@cache
+def _stemmer(language: str) -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer(language)
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    creative: Creative
+    seq: int
+    title_stems: frozenset[str]
+    all_stems: frozenset[str]
+
+
+class CatalogIndex:
+    """One brand's creatives with an inverted index of their stems."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, _Entry] = {}
+        self._postings: dict[str, set[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def put(self, creative: Creative, seq: int) -> None:
+        """Index `creative` as of change `seq`; an older change than the one
+        indexed is ignored, so changes may arrive in any order."""
+        old = self._entries.get(creative.creative_id)
+        if old is not None and old.seq >= seq:
+            return
+        if old is not None:
+            self._unpost(old)
+        entry = _entry(creative, seq)
+        self._entries[creative.creative_id] = entry
+        for stem in entry.all_stems:
+            self._postings.setdefault(stem, set()).add(creative.creative_id)
+
+    def search(self, criteria: Criteria, viewer: Viewer) -> list[Creative]:
+        """Every creative the viewer may see that matches, in sort order."""
+        wanted = set(stems(criteria.text))
+        candidates = self._candidates(wanted)
+        found = [
+            entry for entry in candidates
+            if _matches(entry.creative, criteria, viewer)
+        ]
+        return _sorted(found, criteria, wanted)
+
+    def _candidates(self, wanted: set[str]) -> Iterable[_Entry]:
+        if not wanted:
+            return self._entries.values()
+        postings = [self._postings.get(stem, set()) for stem in wanted]
+        ids = set.intersection(*sorted(postings, key=len))
+        return (self._entries[creative_id] for creative_id in ids)
+
+    def _unpost(self, entry: _Entry) -> None:
+        for stem in entry.all_stems:
+            ids = self._postings.get(stem)
+            if ids is not None:
+                ids.discard(entry.creative.creative_id)
+                if not ids:
+                    del self._postings[stem]
+
+
+def page_of(found: list[Creative], limit: int, cursor: str | None) -> Page[Creative]:
+    """A page of search results; the cursor is the offset of the next page.
+
+    NOTE: offsets, not keys: a creative published between two page reads may
+    shift the later pages by one, which a library browser tolerates.
+    """
+    start = _offset_of(cursor)
+    end = start + limit
+    next_cursor = _cursor_of(end) if end < len(found) else None
+    return Page(items=found[start:end], next_cursor=next_cursor)
+
+
+class CatalogFeed(Protocol):
+    """Stored creatives in change order: every write takes the brand's next
+    change number (`seq`)."""
+
+    def latest_seq(self, brand_id: str) -> int: ...
+
+    def changed_since(
+        self, brand_id: str, after_seq: int
+    ) -> list[tuple[int, Creative]]:
+        """Creatives whose last change is numbered above `after_seq`."""
+        ...
+
+
+@dataclass(slots=True)
+class _Loaded:
+    index: CatalogIndex
+    loaded_at: datetime
+    max_seq: int = 0
+    confirmed_seq: int = 0
+    """The brand's latest change number when every change up to it was seen."""
+
+
+class CatalogCache:
+    """Brand indexes kept in memory for the life of a warm container.
+
+    Each use reads the brand's latest change number (one strongly consistent
+    read); when it moved, the changes since are applied. The change feed is
+    an eventually consistent index, so a later change can show before an
+    earlier one: every refresh re-reads `OVERLAP` change numbers back, and a
+    full reload runs after `FULL_RELOAD_AFTER` as a last safety net.
+    """
+
+    OVERLAP = 50
+    FULL_RELOAD_AFTER = timedelta(minutes=15)
+
+    def __init__(self, feed: CatalogFeed, clock: Clock) -> None:
+        self._feed = feed
+        self._clock = clock
+        self._brands: dict[str, _Loaded] = {}
+
+    def index_of(self, brand_id: str) -> CatalogIndex:
+        now = self._clock()
+        loaded = self._brands.get(brand_id)
+        if loaded is None or now - loaded.loaded_at > self.FULL_RELOAD_AFTER:
+            loaded = _Loaded(CatalogIndex(), loaded_at=now)
+            self._brands[brand_id] = loaded
+            self._apply(brand_id, loaded, self._feed.latest_seq(brand_id), 0)
+            return loaded.index
+        latest = self._feed.latest_seq(brand_id)
+        if latest != loaded.confirmed_seq:
+            after = max(0, loaded.max_seq - self.OVERLAP)
+            self._apply(brand_id, loaded, latest, after)
+        return loaded.index
+
+    def _apply(self, brand_id: str, loaded: _Loaded, latest: int, after: int) -> None:
+        for seq, creative in self._feed.changed_since(brand_id, after):
+            loaded.index.put(creative, seq)
+            loaded.max_seq = max(loaded.max_seq, seq)
+        if loaded.max_seq >= latest:
+            loaded.confirmed_seq = latest
+
+
+def _entry(creative: Creative, seq: int) -> _Entry:
+    described = creative.description
+    title = frozenset(stems(described.title))
+    rest = stems(" ".join([described.description, *described.tags]))
+    return _Entry(creative, seq, title, title | frozenset(rest))
+
+
+def _matches(creative: Creative, criteria: Criteria, viewer: Viewer) -> bool:
+    described = creative.description
+    checks = (
+        (criteria.car_model, described.car_model),
+        (criteria.channel, described.channel),
+        (criteria.format_label, described.format.label),
+        (criteria.language, described.language),
+    )
+    if any(wanted is not None and wanted.casefold() != actual.casefold()
+           for wanted, actual in checks):
+        return False
+    if criteria.tag is not None and criteria.tag.lower() not in described.tags:
+        return False
+    if criteria.valid_now and not creative.is_valid_on(viewer.brand_today):
+        return False
+    if viewer.dealers is None:
+        return True
+    return visible_to_any(creative, list(viewer.dealers), viewer.today_of)
+
+
+def _sorted(
+    found: list[_Entry], criteria: Criteria, wanted: set[str]
+) -> list[Creative]:
+    sort = criteria.sort or (Sort.RELEVANCE if wanted else Sort.NEWEST)
+    by_id = sorted(found, key=lambda e: e.creative.creative_id)
+    if sort is Sort.RELEVANCE:
+        by_id.sort(key=lambda e: e.creative.updated_at, reverse=True)
+        by_id.sort(key=lambda e: len(wanted & e.title_stems), reverse=True)
+    elif sort in (Sort.NEWEST, Sort.OLDEST):
+        by_id.sort(key=lambda e: e.creative.updated_at, reverse=sort is Sort.NEWEST)
+    elif sort in (Sort.TITLE, Sort.TITLE_DESC):
+        by_id.sort(key=lambda e: e.creative.description.title.casefold(),
+                   reverse=sort is Sort.TITLE_DESC)
+    else:
+        by_id.sort(key=lambda e: e.creative.description.valid_to or date.max)
+    return [entry.creative for entry in by_id]
+
+
+def _cursor_of(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode().rstrip("=")
+
+
+def _offset_of(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        text = base64.urlsafe_b64decode(padded.encode()).decode()
+    except (binascii.Error, UnicodeDecodeError) as exc:
+        raise InvalidSearchCursor("The cursor is malformed.") from exc
+    prefix, _, number = text.partition(":")
+    if prefix != "offset" or not number.isdigit():
+        raise InvalidSearchCursor("The cursor is malformed.")
+    return int(number)
