@@ -31,3 +31,8 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 
 clean:
 	rm -rf $(VENV) .local
+
+# Handler time of the creative search at 10,000 creatives per brand (JSON).
+.PHONY: bench
+bench: $(STAMP)
+	PYTHONPATH=. $(BIN)/python scripts/bench_creatives_search.py

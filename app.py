@@ -233,7 +233,8 @@ def list_creatives(request: ApiRequest) -> CreativePage:
         request.caller, query.criteria(), query.limit, query.cursor,
     )
     files, dealer = wiring.creative_files(), request.caller.is_dealer
-    items = [CreativeReply.of(c, files.preview_link, dealer) for c in page.items]
+    items = [CreativeReply.of(c, files.preview_link, dealer, history=False)
+             for c in page.items]
     return CreativePage(items=items, next_cursor=page.next_cursor)
 
 

@@ -14,6 +14,10 @@ from chalicelib.media.creatives_ports import Link, UploadForm
 UPLOAD_SECONDS = 15 * 60
 DOWNLOAD_SECONDS = 15 * 60
 PREVIEW_SECONDS = 60 * 60
+# A preview link is reused while it stays valid this long, so a warm
+# container does not sign the same links again for every page it lists.
+PREVIEW_REUSE_MARGIN = timedelta(minutes=20)
+PREVIEW_LINKS_KEPT = 50_000
 
 
 class S3CreativeFiles:
@@ -21,6 +25,7 @@ class S3CreativeFiles:
         self._s3 = client
         self._bucket = bucket
         self._clock = clock
+        self._preview_links: dict[str, tuple[str, datetime]] = {}
 
     def upload_form(self, key: str, content_type: str, max_bytes: int) -> UploadForm:
         posted = self._s3.generate_presigned_post(
@@ -50,10 +55,18 @@ class S3CreativeFiles:
         return Link(url=url, expires_at=self._after(DOWNLOAD_SECONDS))
 
     def preview_link(self, key: str) -> str:
-        return str(self._s3.generate_presigned_url(
+        now = self._clock()
+        kept = self._preview_links.get(key)
+        if kept is not None and kept[1] - now > PREVIEW_REUSE_MARGIN:
+            return kept[0]
+        url = str(self._s3.generate_presigned_url(
             "get_object", Params={"Bucket": self._bucket, "Key": key},
             ExpiresIn=PREVIEW_SECONDS,
         ))
+        if len(self._preview_links) >= PREVIEW_LINKS_KEPT:
+            self._preview_links.clear()
+        self._preview_links[key] = (url, now + timedelta(seconds=PREVIEW_SECONDS))
+        return url
 
     def read(self, key: str) -> bytes:
         return bytes(self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read())

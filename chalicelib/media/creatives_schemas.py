@@ -185,7 +185,8 @@ class CreativeReply(Reply):
         description="Who the creative is for; not shown to dealers.")
     status: Literal["pending", "published"]
     current_version: VersionReply | None
-    versions: list[VersionReply]
+    versions: list[VersionReply] | None = Field(
+        description="Every file version, oldest first; only on a single creative.")
     created_at: datetime
     updated_at: datetime
     version: int
@@ -193,7 +194,10 @@ class CreativeReply(Reply):
 
     @classmethod
     def of(cls, creative: Creative, preview_url: PreviewLinks, for_dealer: bool,
-           downloads: DownloadCount | None = None) -> "CreativeReply":
+           downloads: DownloadCount | None = None,
+           history: bool = True) -> "CreativeReply":
+        """`history` False (lists) leaves out the versions; a dealer sees only
+        the current one."""
         described = creative.description
         shape = described.format
         current = creative.current
@@ -218,7 +222,7 @@ class CreativeReply(Reply):
                 values=list(described.audience.values)),
             status="published" if current else "pending",
             current_version=_version(current, preview_url) if current else None,
-            versions=[_version(v, preview_url) for v in versions],
+            versions=[_version(v, preview_url) for v in versions] if history else None,
             created_at=creative.created_at,
             updated_at=creative.updated_at,
             version=creative.version,

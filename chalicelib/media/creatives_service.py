@@ -204,6 +204,9 @@ def download_creative(
     creative = get_creative(creatives, dealers, brands, clock, caller, creative_id)
     ensure_permitted(caller, Action.DOWNLOAD_CREATIVES)
     chosen = creative.current if number is None else creative.version_numbered(number)
+    if caller.is_dealer and chosen is not creative.current:
+        # Dealers work with the current file only; history is the importer's.
+        chosen = None
     if chosen is None or chosen.status is not VersionStatus.READY:
         raise CreativeVersionNotFound(creative_id, number or 0)
 
@@ -370,6 +373,9 @@ def _audience_users(
     recipients: Recipients, creative: Creative, clock: Clock
 ) -> list[str]:
     """Dealer users of the dealers that see the creative today."""
+    # Limitation: a creative valid only from a later day is not announced when
+    # that day comes; it needs a daily schedule announcing the creatives whose
+    # validity starts that day (the event id `creative:...:v{n}` keeps it once).
     now = clock()
     seeing = [
         dealer.code

@@ -7,7 +7,11 @@ from chalicelib.access.model import Caller
 from chalicelib.audience import Audience, AudienceKind
 from chalicelib.errors import Forbidden
 from chalicelib.media import creatives_service as service
-from chalicelib.media.creatives import CreativeNotFound, VersionStatus
+from chalicelib.media.creatives import (
+    CreativeNotFound,
+    CreativeVersionNotFound,
+    VersionStatus,
+)
 from chalicelib.media.creatives_service import NewFile, Recipients
 from chalicelib.notification_prefs.kinds import NotificationKind
 from tests.fakes import (
@@ -238,3 +242,23 @@ def test_a_creative_expired_in_the_dealers_zone_is_hidden(library):
     with pytest.raises(CreativeNotFound):
         library.get("msk-marketer", creative.creative_id)
     assert library.get("kgd-marketer", creative.creative_id)
+
+
+def test_dealers_download_the_current_file_only(library):
+    creative = library.arrive(library.register(CreativeSpec()))
+    assert creative is not None
+    upload = service.add_version(
+        library.creatives, library.files, library.clock, library.caller("manager"),
+        creative.creative_id, NewFile("v2.jpg", "image/jpeg", 4000))
+    library.arrive(upload.creative, number=2)
+
+    def download(user_id, number):
+        return service.download_creative(
+            library.creatives, library.dealers, library.brands, library.files,
+            library.ledger, library.clock, library.caller(user_id),
+            creative.creative_id, number)[0].number
+
+    assert download("kgd-marketer", None) == download("kgd-marketer", 2) == 2
+    assert download("manager", 1) == 1
+    with pytest.raises(CreativeVersionNotFound):
+        download("kgd-marketer", 1)
