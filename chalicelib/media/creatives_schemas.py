@@ -120,13 +120,15 @@ class CreativeQuery(ListQuery):
     tag: str | None = Field(None, max_length=40)
     language: str | None = Field(None, max_length=2)
     valid_now: bool = False
-    sort: Sort | None = None
+    # A Literal, not the enum: query parameters are documented inline.
+    sort: Literal["-updated_at", "updated_at", "title", "-title", "valid_to",
+                  "relevance"] | None = None
 
     def criteria(self) -> Criteria:
         return Criteria(text=self.q, car_model=self.model, channel=self.channel,
                         format_label=self.format, tag=self.tag,
                         language=self.language, valid_now=self.valid_now,
-                        sort=self.sort)
+                        sort=Sort(self.sort) if self.sort else None)
 
 
 class DownloadQuery(BaseModel):

@@ -84,3 +84,13 @@ def test_only_admins_edit_templates(client, auth):
                             body=json.dumps({"subject": "{title}", "body": "x"}))
 
     assert reply.status_code == 403
+
+
+def test_the_openapi_document_with_these_routes_is_valid(client):
+    from openapi_spec_validator import validate
+
+    document = json_of(client.http.get("/openapi.json"))
+
+    validate(document)
+    assert {"/v1/creatives", "/v1/surveys/{survey_id}/results",
+            "/v1/me/notification-preferences"} <= set(document["paths"])
