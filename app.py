@@ -301,7 +301,8 @@ def download_creative(request: ApiRequest, creative_id: str) -> DownloadReply:
 def process_creative_uploads(event: Any) -> dict:
     def accept(object_key: str, size: int) -> object:
         return creatives.accept_upload(
-            wiring.creatives(), wiring.creative_files(), wiring.notifier(),
+            wiring.creatives(), wiring.creative_files(), wiring.preview_maker(),
+            wiring.notifier(),
             wiring.recipients(), wiring.clock(), object_key, size,
         )
 

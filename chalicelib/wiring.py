@@ -32,6 +32,7 @@ from chalicelib.media.creatives_ports import (
     CreativeFiles,
     CreativeRepository,
     DownloadLedger,
+    PreviewMaker,
 )
 from chalicelib.media.creatives_s3 import S3CreativeFiles
 from chalicelib.media.creatives_service import Recipients
@@ -184,6 +185,15 @@ def creative_catalog() -> CatalogCache:
 def creative_files() -> CreativeFiles:
     return S3CreativeFiles(_client("s3"), resources.CREATIVES.name,
                            lambda: clock()())
+
+
+@_overridable
+def preview_maker() -> PreviewMaker:
+    # NOTE: imported here, not at the top: Pillow is in the imaging layer,
+    # which only the uploads function gets; the API function never calls this.
+    from chalicelib.media.previews import previews_of
+
+    return previews_of
 
 
 @_overridable

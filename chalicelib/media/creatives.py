@@ -55,6 +55,12 @@ class UnsupportedCreativeFile(InvalidInput):
     code = "unsupported_creative_file"
 
 
+class UnreadableImage(InvalidInput):
+    """The uploaded file claims to be an image and cannot be read as one."""
+
+    code = "unreadable_image"
+
+
 class VersionStatus(StrEnum):
     PENDING = "pending"
     """The upload link is issued; the file has not arrived."""

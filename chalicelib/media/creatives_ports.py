@@ -29,6 +29,21 @@ class DownloadCount:
     dealers: int
 
 
+@dataclass(frozen=True, slots=True)
+class PreviewImage:
+    size: int
+    """The box the preview fits: its long side is at most this many pixels."""
+    jpeg: bytes
+    width: int
+    height: int
+
+
+class PreviewMaker(Protocol):
+    """Previews of an image's bytes (Pillow, in the imaging layer only)."""
+
+    def __call__(self, image_bytes: bytes) -> list[PreviewImage]: ...
+
+
 class CreativeRepository(Protocol):
     def get(self, brand_id: str, creative_id: str) -> Creative | None: ...
 

@@ -20,6 +20,7 @@ from chalicelib.media.creatives import (
     CreativeNotFound,
     CreativeVersion,
     CreativeVersionNotFound,
+    UnreadableImage,
     UnsupportedCreativeFile,
     VersionStatus,
     visible_to_any,
@@ -31,9 +32,9 @@ from chalicelib.media.creatives_ports import (
     DownloadCount,
     DownloadLedger,
     Link,
+    PreviewMaker,
     UploadForm,
 )
-from chalicelib.media.previews import previews_of
 from chalicelib.media.search import CatalogCache, Criteria, Viewer, page_of
 from chalicelib.network.model import Dealer
 from chalicelib.network.ports import BrandRepository, DealerRepository
@@ -229,6 +230,7 @@ def download_count(
 def accept_upload(
     creatives: CreativeRepository,
     files: CreativeFiles,
+    make_previews: PreviewMaker,
     notifier: Notifier,
     recipients: Recipients,
     clock: Clock,
@@ -255,7 +257,8 @@ def accept_upload(
         if version.status is VersionStatus.READY:
             saved = creative
             break
-        ready = _made_ready(files, version, size_bytes, clock())
+        ready = _made_ready(files, make_previews, creative, version, size_bytes,
+                            clock())
         try:
             saved = creatives.save(creative.with_version(ready, clock()),
                                    creative.version)
@@ -278,6 +281,7 @@ def object_key_of(brand_id: str, creative_id: str, number: int) -> str:
 
 
 def preview_key_of(brand_id: str, creative_id: str, number: int, size: int) -> str:
+    """Outside `creatives/`, so writing a preview notifies no upload queue."""
     return f"previews/{brand_id}/{creative_id}/v{number}/{size}.jpg"
 
 
@@ -328,19 +332,26 @@ def _check_file(new_file: NewFile) -> None:
 
 
 def _made_ready(
-    files: CreativeFiles, version: CreativeVersion, size_bytes: int, now: datetime
+    files: CreativeFiles,
+    make_previews: PreviewMaker,
+    creative: Creative,
+    version: CreativeVersion,
+    size_bytes: int,
+    now: datetime,
 ) -> CreativeVersion:
+    """The version with its file arrived. An image that cannot be read gets
+    no previews and stays downloadable: retrying would not make it readable."""
     preview_keys: tuple[str, ...] = ()
     if version.is_image and size_bytes <= MAX_PREVIEW_SOURCE_BYTES:
-        brand_id, creative_id, number = parse_object_key(version.object_key) or (
-            "", "", 0)
-        made = previews_of(files.read(version.object_key))
-        keys = []
+        try:
+            made = make_previews(files.read(version.object_key))
+        except UnreadableImage:
+            made = []
         for preview in made:
-            key = preview_key_of(brand_id, creative_id, number, preview.size)
+            key = preview_key_of(creative.brand_id, creative.creative_id,
+                                 version.number, preview.size)
             files.write(key, preview.jpeg, "image/jpeg")
-            keys.append(key)
-        preview_keys = tuple(keys)
+            preview_keys += (key,)
     return replace(version, status=VersionStatus.READY, uploaded_at=now,
                    size_bytes=size_bytes, preview_keys=preview_keys)
 

@@ -11,7 +11,6 @@ in change order). A query is answered from memory, never by a table scan.
 import base64
 import binascii
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -20,9 +19,10 @@ from typing import Protocol
 
 import snowballstemmer
 
+from chalicelib.audience import AudienceKind
 from chalicelib.clock import Clock
 from chalicelib.errors import InvalidInput
-from chalicelib.media.creatives import Creative, visible_to_any
+from chalicelib.media.creatives import Creative
 from chalicelib.network.model import Dealer
 from chalicelib.paging import Page
 
@@ -98,14 +98,28 @@ class _Entry:
     seq: int
     title_stems: frozenset[str]
     all_stems: frozenset[str]
+    facets: frozenset[tuple[str, str]]
+    """Filter values and audience, in the keys the facet index uses."""
+    first_day: int
+    last_day: int
+    """Validity as day ordinals, open ends as the extremes."""
+
+    def is_valid_on(self, day_ordinal: int) -> bool:
+        return self.first_day <= day_ordinal <= self.last_day
 
 
 class CatalogIndex:
-    """One brand's creatives with an inverted index of their stems."""
+    """One brand's creatives with inverted indexes of their stems and of
+    their filter values and audiences, so a search intersects sets instead
+    of testing every creative; orders for sorting are kept between changes.
+    """
 
     def __init__(self) -> None:
         self._entries: dict[str, _Entry] = {}
         self._postings: dict[str, set[str]] = {}
+        self._facets: dict[tuple[str, str], set[str]] = {}
+        self._orders: dict[Sort, list[_Entry]] = {}
+        self._seen_by: dict[tuple[Dealer, date], set[str]] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -122,31 +136,77 @@ class CatalogIndex:
         self._entries[creative.creative_id] = entry
         for stem in entry.all_stems:
             self._postings.setdefault(stem, set()).add(creative.creative_id)
+        for facet in entry.facets:
+            self._facets.setdefault(facet, set()).add(creative.creative_id)
+        self._orders.clear()
+        self._seen_by.clear()
 
     def search(self, criteria: Criteria, viewer: Viewer) -> list[Creative]:
         """Every creative the viewer may see that matches, in sort order."""
         wanted = set(stems(criteria.text))
-        candidates = self._candidates(wanted)
-        found = [
-            entry for entry in candidates
-            if _matches(entry.creative, criteria, viewer)
-        ]
-        return _sorted(found, criteria, wanted)
+        ids = self._matching(wanted, criteria, viewer)
+        sort = criteria.sort or (Sort.RELEVANCE if wanted else Sort.NEWEST)
+        ordered = self._ordered(Sort.NEWEST if sort is Sort.RELEVANCE else sort)
+        found = ordered if ids is None else [
+            e for e in ordered if e.creative.creative_id in ids]
+        if sort is Sort.RELEVANCE:
+            found = sorted(found, key=lambda e: len(wanted & e.title_stems),
+                           reverse=True)
+        return [entry.creative for entry in found]
 
-    def _candidates(self, wanted: set[str]) -> Iterable[_Entry]:
-        if not wanted:
-            return self._entries.values()
-        postings = [self._postings.get(stem, set()) for stem in wanted]
-        ids = set.intersection(*sorted(postings, key=len))
-        return (self._entries[creative_id] for creative_id in ids)
+    def _matching(
+        self, wanted: set[str], criteria: Criteria, viewer: Viewer
+    ) -> set[str] | None:
+        """Ids of the matches; None means every creative."""
+        wanted_sets = [self._postings.get(stem, set()) for stem in wanted]
+        wanted_sets += [self._facets.get(f, set()) for f in _facets_of(criteria)]
+        ids = set.intersection(*sorted(wanted_sets, key=len)) if wanted_sets else None
+        if viewer.dealers is not None:
+            visible = self._visible(viewer)
+            ids = visible if ids is None else ids & visible
+        if criteria.valid_now:
+            today = viewer.brand_today.toordinal()
+            ids = {i for i in (self._entries if ids is None else ids)
+                   if self._entries[i].is_valid_on(today)}
+        return ids
+
+    def _visible(self, viewer: Viewer) -> set[str]:
+        """What one of the viewer's dealers sees: published, meant for it,
+        valid on that dealer's own date."""
+        seen: set[str] = set()
+        for dealer in viewer.dealers or ():
+            seen |= self._seen_by_dealer(dealer, viewer.today_of[dealer.code])
+        return seen
+
+    def _seen_by_dealer(self, dealer: Dealer, today: date) -> set[str]:
+        """Kept until the next change or the dealer's next day."""
+        key = (dealer, today)
+        if len(self._seen_by) > 5000:
+            self._seen_by.clear()
+        if key not in self._seen_by:
+            published = self._facets.get(("published", "yes"), set())
+            meant = set().union(*(self._facets.get(f, set())
+                                  for f in _audience_keys(dealer)))
+            day = today.toordinal()
+            self._seen_by[key] = {i for i in meant & published
+                                  if self._entries[i].is_valid_on(day)}
+        return self._seen_by[key]
+
+    def _ordered(self, sort: Sort) -> list[_Entry]:
+        if sort not in self._orders:
+            self._orders[sort] = _sorted(list(self._entries.values()), sort)
+        return self._orders[sort]
 
     def _unpost(self, entry: _Entry) -> None:
-        for stem in entry.all_stems:
-            ids = self._postings.get(stem)
-            if ids is not None:
-                ids.discard(entry.creative.creative_id)
-                if not ids:
-                    del self._postings[stem]
+        creative_id = entry.creative.creative_id
+        for index, keys in ((self._postings, entry.all_stems),
+                            (self._facets, entry.facets)):
+            for key in keys:
+                ids = index.get(key)  # type: ignore[call-overload]
+                if ids is not None:
+                    ids.discard(creative_id)
+                    if not ids:
+                        del index[key]  # type: ignore[arg-type]
 
 
 def page_of(found: list[Creative], limit: int, cursor: str | None) -> Page[Creative]:
@@ -227,45 +287,49 @@ def _entry(creative: Creative, seq: int) -> _Entry:
     described = creative.description
     title = frozenset(stems(described.title))
     rest = stems(" ".join([described.description, *described.tags]))
-    return _Entry(creative, seq, title, title | frozenset(rest))
+    audience = described.audience
+    facets = {
+        ("car_model", described.car_model.casefold()),
+        ("channel", described.channel.casefold()),
+        ("format", described.format.label.casefold()),
+        ("language", described.language.casefold()),
+        *(("tag", tag) for tag in described.tags),
+        *((f"audience:{audience.kind.value}", value) for value in audience.values),
+    }
+    if audience.kind is AudienceKind.ALL:
+        facets.add(("audience:all", ""))
+    if creative.is_published:
+        facets.add(("published", "yes"))
+    first_day = described.valid_from or date.min
+    last_day = described.valid_to or date.max
+    return _Entry(creative, seq, title, title | frozenset(rest), frozenset(facets),
+                  first_day.toordinal(), last_day.toordinal())
 
 
-def _matches(creative: Creative, criteria: Criteria, viewer: Viewer) -> bool:
-    described = creative.description
-    checks = (
-        (criteria.car_model, described.car_model),
-        (criteria.channel, described.channel),
-        (criteria.format_label, described.format.label),
-        (criteria.language, described.language),
-    )
-    if any(wanted is not None and wanted.casefold() != actual.casefold()
-           for wanted, actual in checks):
-        return False
-    if criteria.tag is not None and criteria.tag.lower() not in described.tags:
-        return False
-    if criteria.valid_now and not creative.is_valid_on(viewer.brand_today):
-        return False
-    if viewer.dealers is None:
-        return True
-    return visible_to_any(creative, list(viewer.dealers), viewer.today_of)
+def _facets_of(criteria: Criteria) -> list[tuple[str, str]]:
+    asked = (("car_model", criteria.car_model), ("channel", criteria.channel),
+             ("format", criteria.format_label), ("language", criteria.language),
+             ("tag", criteria.tag.lower() if criteria.tag else None))
+    return [(name, value.casefold()) for name, value in asked if value is not None]
 
 
-def _sorted(
-    found: list[_Entry], criteria: Criteria, wanted: set[str]
-) -> list[Creative]:
-    sort = criteria.sort or (Sort.RELEVANCE if wanted else Sort.NEWEST)
-    by_id = sorted(found, key=lambda e: e.creative.creative_id)
-    if sort is Sort.RELEVANCE:
-        by_id.sort(key=lambda e: e.creative.updated_at, reverse=True)
-        by_id.sort(key=lambda e: len(wanted & e.title_stems), reverse=True)
-    elif sort in (Sort.NEWEST, Sort.OLDEST):
-        by_id.sort(key=lambda e: e.creative.updated_at, reverse=sort is Sort.NEWEST)
+def _audience_keys(dealer: Dealer) -> list[tuple[str, str]]:
+    return [("audience:all", ""), ("audience:category", dealer.category),
+            ("audience:city", dealer.city), ("audience:region", dealer.region),
+            ("audience:dealers", dealer.code)]
+
+
+def _sorted(entries: list[_Entry], sort: Sort) -> list[_Entry]:
+    entries.sort(key=lambda e: e.creative.creative_id)
+    if sort in (Sort.NEWEST, Sort.OLDEST, Sort.RELEVANCE):
+        newest_first = sort is not Sort.OLDEST
+        entries.sort(key=lambda e: e.creative.updated_at, reverse=newest_first)
     elif sort in (Sort.TITLE, Sort.TITLE_DESC):
-        by_id.sort(key=lambda e: e.creative.description.title.casefold(),
-                   reverse=sort is Sort.TITLE_DESC)
+        entries.sort(key=lambda e: e.creative.description.title.casefold(),
+                     reverse=sort is Sort.TITLE_DESC)
     else:
-        by_id.sort(key=lambda e: e.creative.description.valid_to or date.max)
-    return [entry.creative for entry in by_id]
+        entries.sort(key=lambda e: e.creative.description.valid_to or date.max)
+    return entries
 
 
 def _cursor_of(offset: int) -> str:

@@ -2,13 +2,15 @@
 
 import io
 
-from openpyxl import Workbook
-
 from chalicelib.surveys.model import QuestionKind, Survey
 from chalicelib.surveys.results import GroupResult, SurveyResults
 
 
 def results_workbook(survey: Survey, results: SurveyResults) -> bytes:
+    # NOTE: imported on first export, not with the API: openpyxl costs the
+    # cold start of every request otherwise.
+    from openpyxl import Workbook
+
     book = Workbook()
     summary = book.active
     summary.title = "Summary"

@@ -220,3 +220,46 @@ def test_a_change_shown_late_by_the_feed_is_still_picked_up():
     index = cache.index_of("aurora")
 
     assert ids(index.search(Criteria(text="листовки"), IMPORTER)) == ["cr-2"]
+
+
+def test_the_index_shows_a_dealer_exactly_what_the_visibility_rule_allows():
+    import random
+
+    from chalicelib.media.creatives import visible_to_dealer
+
+    chance = random.Random(7)
+    today = date(2026, 6, 15)
+    dealers = [
+        dealer("AUR-KGD-01", city="Калининград", region="Калининградская область",
+               category="standard"),
+        dealer("AUR-MSK-01", city="Москва", region="Москва", category="flagship"),
+    ]
+    audiences = [
+        Audience(), Audience(AudienceKind.CATEGORY, ("standard",)),
+        Audience(AudienceKind.CATEGORY, ("flagship", "boutique")),
+        Audience(AudienceKind.CITY, ("Москва",)),
+        Audience(AudienceKind.REGION, ("Калининградская область",)),
+        Audience(AudienceKind.DEALERS, ("AUR-KGD-01",)),
+    ]
+    def validity():
+        starts = chance.choice([None, today - timedelta(days=2), today,
+                                today + timedelta(days=1)])
+        lasts = chance.choice([None, timedelta(0), timedelta(days=1)])
+        ends = None if lasts is None else (starts or today - timedelta(3)) + lasts
+        return starts, ends
+
+    creatives = []
+    for n in range(300):
+        valid_from, valid_to = validity()
+        creatives.append(published(f"cr-{n}", CreativeSpec(
+            audience=chance.choice(audiences), valid_from=valid_from,
+            valid_to=valid_to)))
+    index = index_of(*creatives)
+
+    for seen_by in dealers:
+        viewer = Viewer(brand_today=today, dealers=(seen_by,),
+                        today_of={seen_by.code: today})
+        expected = {c.creative_id for c in creatives
+                    if visible_to_dealer(c, seen_by, today)}
+
+        assert set(ids(index.search(Criteria(), viewer))) == expected

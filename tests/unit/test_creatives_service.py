@@ -13,6 +13,7 @@ from chalicelib.media.creatives import (
     VersionStatus,
 )
 from chalicelib.media.creatives_service import NewFile, Recipients
+from chalicelib.media.previews import previews_of
 from chalicelib.notification_prefs.kinds import NotificationKind
 from tests.fakes import (
     NOON,
@@ -69,7 +70,7 @@ class Library:
         key = service.object_key_of("aurora", creative.creative_id, number)
         self.files.objects[key] = body if body is not None else jpeg()
         return service.accept_upload(
-            self.creatives, self.files, self.notifier,
+            self.creatives, self.files, previews_of, self.notifier,
             Recipients(self.dealers, self.users), self.clock, key, len(
                 self.files.objects[key]),
         )
@@ -149,9 +150,18 @@ def test_a_file_that_is_not_an_image_gets_no_previews(library):
     assert ready.current.preview_keys == ()
 
 
+def test_an_image_that_cannot_be_read_is_kept_without_previews(library):
+    creative = library.register(FOR_STANDARD)
+
+    ready = library.arrive(creative, body=b"not a jpeg at all")
+
+    assert ready is not None and ready.current is not None
+    assert ready.current.preview_keys == ()
+
+
 def test_an_unknown_object_key_changes_nothing(library):
     found = service.accept_upload(
-        library.creatives, library.files, library.notifier,
+        library.creatives, library.files, previews_of, library.notifier,
         Recipients(library.dealers, library.users), library.clock,
         "creatives/aurora/cr-missing/v1/original", 10)
 
