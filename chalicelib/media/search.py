@@ -199,14 +199,18 @@ class CatalogIndex:
 
     def _unpost(self, entry: _Entry) -> None:
         creative_id = entry.creative.creative_id
-        for index, keys in ((self._postings, entry.all_stems),
-                            (self._facets, entry.facets)):
-            for key in keys:
-                ids = index.get(key)  # type: ignore[call-overload]
-                if ids is not None:
-                    ids.discard(creative_id)
-                    if not ids:
-                        del index[key]  # type: ignore[arg-type]
+        for stem in entry.all_stems:
+            _discard(self._postings, stem, creative_id)
+        for facet in entry.facets:
+            _discard(self._facets, facet, creative_id)
+
+
+def _discard[K](index: dict[K, set[str]], key: K, creative_id: str) -> None:
+    ids = index.get(key)
+    if ids is not None:
+        ids.discard(creative_id)
+        if not ids:
+            del index[key]
 
 
 def page_of(found: list[Creative], limit: int, cursor: str | None) -> Page[Creative]:
