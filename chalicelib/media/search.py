@@ -257,6 +257,12 @@ class CatalogCache:
     full reload runs after `FULL_RELOAD_AFTER` as a last safety net.
     """
 
+    # Limitation: the first search of a brand in a new container reads every
+    # creative of the brand from the change feed (12 pages of DynamoDB at
+    # 10,000 creatives) and indexes them, about 1 s of our own work; against
+    # the local emulator its serialisation makes that 40 s. A compact
+    # per-brand snapshot in S3 (written after full loads, then topped up from
+    # the feed) would make cold starts one GET.
     OVERLAP = 50
     FULL_RELOAD_AFTER = timedelta(minutes=15)
 
