@@ -8,6 +8,13 @@ the exact name percent-encoded (Cyrillic, spaces), and a plain ASCII
 import unicodedata
 from urllib.parse import quote
 
+_CYRILLIC_LATIN = dict(zip(
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n",
+     "o", "p", "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "",
+     "e", "yu", "ya"],
+    strict=True,
+))
 # RFC 5987 attr-char: what may stand unencoded in an extended value.
 _ATTR_CHARS = "!#$&+-.^_`|~"
 _UNSAFE_IN_NAME = '\\/"\r\n\t'
@@ -31,8 +38,16 @@ def _cleaned(file_name: str) -> str:
 
 
 def _ascii_fallback(name: str) -> str:
-    """Accents dropped, other non-ASCII letters as `_`, the extension kept."""
-    decomposed = unicodedata.normalize("NFKD", name)
+    """Cyrillic transliterated, accents dropped, anything else non-ASCII as
+    `_`; the extension is kept."""
+    decomposed = unicodedata.normalize("NFKD", "".join(map(_latin, name)))
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return "".join(ch if " " <= ch <= "~" and ch not in _UNSAFE_IN_NAME else "_"
                    for ch in plain)
+
+
+def _latin(char: str) -> str:
+    latin = _CYRILLIC_LATIN.get(char.lower())
+    if latin is None:
+        return char
+    return latin.capitalize() if char.isupper() else latin
