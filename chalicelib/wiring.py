@@ -34,9 +34,9 @@ from chalicelib.media.creatives_ports import (
     DownloadLedger,
     PreviewMaker,
 )
-from chalicelib.media.creatives_s3 import S3CreativeFiles
+from chalicelib.media.creatives_s3 import S3CatalogSnapshots, S3CreativeFiles
 from chalicelib.media.creatives_service import Recipients
-from chalicelib.media.search import CatalogCache, CatalogFeed
+from chalicelib.media.search import CatalogCache, CatalogFeed, CatalogSnapshots
 from chalicelib.network.dynamo import DynamoBrands, DynamoDealers
 from chalicelib.network.ports import BrandRepository, DealerRepository
 from chalicelib.notification_prefs.dynamo import (
@@ -178,7 +178,12 @@ def creative_feed() -> CatalogFeed:
 @_overridable
 def creative_catalog() -> CatalogCache:
     """Brand search indexes, kept for the life of the container."""
-    return CatalogCache(creative_feed(), lambda: clock()())
+    return CatalogCache(creative_feed(), lambda: clock()(), creative_snapshots())
+
+
+@_overridable
+def creative_snapshots() -> CatalogSnapshots:
+    return S3CatalogSnapshots(_client("s3"), resources.CREATIVES.name)
 
 
 @_overridable

@@ -9,7 +9,7 @@ Tables:
   with the times each user downloaded it.
 """
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, cast
 
 from pynamodb.attributes import (
@@ -22,14 +22,13 @@ from pynamodb.attributes import (
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib.audience import Audience, AudienceKind
 from chalicelib.dynamo import save_versioned, table_meta
-from chalicelib.media.creatives import (
-    Creative,
-    CreativeDescription,
-    CreativeFormat,
-    CreativeVersion,
-    VersionStatus,
+from chalicelib.media.creatives import Creative
+from chalicelib.media.creatives_codec import (
+    description_data,
+    description_of,
+    version_data,
+    version_of,
 )
 from chalicelib.media.creatives_ports import DownloadCount
 
@@ -142,8 +141,8 @@ def creative_item(creative: Creative, index_seq: int) -> CreativeModel:
     return CreativeModel(
         creative.brand_id,
         creative.creative_id,
-        description=_description_data(creative.description),
-        versions=[_version_data(version) for version in creative.versions],
+        description=description_data(creative.description),
+        versions=[version_data(version) for version in creative.versions],
         created_at=creative.created_at.isoformat(),
         updated_at=creative.updated_at.isoformat(),
         created_by=creative.created_by,
@@ -157,85 +156,10 @@ def _creative(item: CreativeModel) -> Creative:
     return Creative(
         brand_id=item.brand_id,
         creative_id=item.creative_id,
-        description=_description(cast(dict[str, Any], item.description)),
-        versions=tuple(_version(data) for data in versions),
+        description=description_of(cast(dict[str, Any], item.description)),
+        versions=tuple(version_of(data) for data in versions),
         created_at=datetime.fromisoformat(item.created_at),
         updated_at=datetime.fromisoformat(item.updated_at),
         created_by=item.created_by,
         version=int(item.version),
     )
-
-
-def _description_data(described: CreativeDescription) -> dict[str, Any]:
-    shape = described.format
-    return {
-        "title": described.title,
-        "description": described.description,
-        "tags": list(described.tags),
-        "car_model": described.car_model,
-        "channel": described.channel,
-        "format": {"width": shape.width, "height": shape.height,
-                   "duration_seconds": shape.duration_seconds},
-        "language": described.language,
-        "campaign": described.campaign,
-        "valid_from": _iso(described.valid_from),
-        "valid_to": _iso(described.valid_to),
-        "audience": {"kind": described.audience.kind.value,
-                     "values": list(described.audience.values)},
-    }
-
-
-def _description(data: dict[str, Any]) -> CreativeDescription:
-    return CreativeDescription(
-        title=data["title"],
-        description=data["description"],
-        tags=tuple(data["tags"]),
-        car_model=data["car_model"],
-        channel=data["channel"],
-        format=CreativeFormat(**data["format"]),
-        language=data["language"],
-        campaign=data["campaign"],
-        valid_from=_day(data["valid_from"]),
-        valid_to=_day(data["valid_to"]),
-        audience=Audience(AudienceKind(data["audience"]["kind"]),
-                          tuple(data["audience"]["values"])),
-    )
-
-
-def _version_data(version: CreativeVersion) -> dict[str, Any]:
-    return {
-        "number": version.number,
-        "file_name": version.file_name,
-        "content_type": version.content_type,
-        "size_bytes": version.size_bytes,
-        "object_key": version.object_key,
-        "created_at": version.created_at.isoformat(),
-        "created_by": version.created_by,
-        "status": version.status.value,
-        "uploaded_at": version.uploaded_at.isoformat() if version.uploaded_at else None,
-        "preview_keys": list(version.preview_keys),
-    }
-
-
-def _version(data: dict[str, Any]) -> CreativeVersion:
-    uploaded = data["uploaded_at"]
-    return CreativeVersion(
-        number=int(data["number"]),
-        file_name=data["file_name"],
-        content_type=data["content_type"],
-        size_bytes=int(data["size_bytes"]),
-        object_key=data["object_key"],
-        created_at=datetime.fromisoformat(data["created_at"]),
-        created_by=data["created_by"],
-        status=VersionStatus(data["status"]),
-        uploaded_at=datetime.fromisoformat(uploaded) if uploaded else None,
-        preview_keys=tuple(data["preview_keys"]),
-    )
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None

@@ -5,10 +5,14 @@ non-ASCII metadata, and keys stay predictable); the download's
 Content-Disposition carries the name instead.
 """
 
+import gzip
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.clock import Clock
+from chalicelib.media.creatives import Creative
+from chalicelib.media.creatives_codec import creative_data, creative_of
 from chalicelib.media.creatives_ports import Link, UploadForm
 
 UPLOAD_SECONDS = 15 * 60
@@ -77,3 +81,38 @@ class S3CreativeFiles:
 
     def _after(self, seconds: int) -> datetime:
         return self._clock() + timedelta(seconds=seconds)
+
+
+SNAPSHOT_FORMAT = 1
+
+
+class S3CatalogSnapshots:
+    """Each brand's search catalog as one gzipped JSON object under `index/`
+    (outside `creatives/`, so storing it notifies no queue)."""
+
+    def __init__(self, client: Any, bucket: str) -> None:
+        self._s3 = client
+        self._bucket = bucket
+
+    def load(self, brand_id: str) -> list[tuple[int, Creative]] | None:
+        try:
+            stored = self._s3.get_object(Bucket=self._bucket,
+                                         Key=_snapshot_key(brand_id))
+        except self._s3.exceptions.NoSuchKey:
+            return None
+        document = json.loads(gzip.decompress(stored["Body"].read()))
+        if document.get("format") != SNAPSHOT_FORMAT:
+            return None
+        return [(int(seq), creative_of(data)) for seq, data in document["entries"]]
+
+    def store(self, brand_id: str, entries: list[tuple[int, Creative]]) -> None:
+        document = {"format": SNAPSHOT_FORMAT,
+                    "entries": [[seq, creative_data(c)] for seq, c in entries]}
+        body = gzip.compress(json.dumps(document, ensure_ascii=False).encode(), 6)
+        self._s3.put_object(Bucket=self._bucket, Key=_snapshot_key(brand_id),
+                            Body=body, ContentType="application/json",
+                            ContentEncoding="gzip")
+
+
+def _snapshot_key(brand_id: str) -> str:
+    return f"index/{brand_id}/catalog.json.gz"

@@ -124,6 +124,10 @@ class CatalogIndex:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def entries(self) -> list[tuple[int, Creative]]:
+        """Every indexed creative with its change number (for snapshots)."""
+        return [(entry.seq, entry.creative) for entry in self._entries.values()]
+
     def put(self, creative: Creative, seq: int) -> None:
         """Index `creative` as of change `seq`; an older change than the one
         indexed is ignored, so changes may arrive in any order."""
@@ -238,6 +242,15 @@ class CatalogFeed(Protocol):
         ...
 
 
+class CatalogSnapshots(Protocol):
+    """A brand's whole catalog in one stored object, so a new container
+    loads it in one read and takes only later changes from the feed."""
+
+    def load(self, brand_id: str) -> list[tuple[int, Creative]] | None: ...
+
+    def store(self, brand_id: str, entries: list[tuple[int, Creative]]) -> None: ...
+
+
 @dataclass(slots=True)
 class _Loaded:
     index: CatalogIndex
@@ -254,30 +267,31 @@ class CatalogCache:
     read); when it moved, the changes since are applied. The change feed is
     an eventually consistent index, so a later change can show before an
     earlier one: every refresh re-reads `OVERLAP` change numbers back, and a
-    full reload runs after `FULL_RELOAD_AFTER` as a last safety net.
+    full reload runs after `FULL_RELOAD_AFTER` as a last safety net. A full
+    load starts from the brand's snapshot when there is one and reads only
+    the feed after it.
     """
 
-    # Limitation: the first search of a brand in a new container reads every
-    # creative of the brand from the change feed (12 pages of DynamoDB at
-    # 10,000 creatives) and indexes them, about 1 s of our own work; against
-    # the local emulator its serialisation makes that 40 s. A compact
-    # per-brand snapshot in S3 (written after full loads, then topped up from
-    # the feed) would make cold starts one GET.
     OVERLAP = 50
     FULL_RELOAD_AFTER = timedelta(minutes=15)
+    SNAPSHOT_AFTER_CHANGES = 200
+    """A full load that had to apply more changes than this stores a new
+    snapshot, so the next container starts from it."""
 
-    def __init__(self, feed: CatalogFeed, clock: Clock) -> None:
+    def __init__(
+        self, feed: CatalogFeed, clock: Clock, snapshots: CatalogSnapshots | None = None
+    ) -> None:
         self._feed = feed
         self._clock = clock
+        self._snapshots = snapshots
         self._brands: dict[str, _Loaded] = {}
 
     def index_of(self, brand_id: str) -> CatalogIndex:
         now = self._clock()
         loaded = self._brands.get(brand_id)
         if loaded is None or now - loaded.loaded_at > self.FULL_RELOAD_AFTER:
-            loaded = _Loaded(CatalogIndex(), loaded_at=now)
+            loaded = self._full_load(brand_id, now)
             self._brands[brand_id] = loaded
-            self._apply(brand_id, loaded, self._feed.latest_seq(brand_id), 0)
             return loaded.index
         latest = self._feed.latest_seq(brand_id)
         if latest != loaded.confirmed_seq:
@@ -285,12 +299,29 @@ class CatalogCache:
             self._apply(brand_id, loaded, latest, after)
         return loaded.index
 
-    def _apply(self, brand_id: str, loaded: _Loaded, latest: int, after: int) -> None:
-        for seq, creative in self._feed.changed_since(brand_id, after):
+    def _full_load(self, brand_id: str, now: datetime) -> _Loaded:
+        loaded = _Loaded(CatalogIndex(), loaded_at=now)
+        latest = self._feed.latest_seq(brand_id)
+        snapshot = self._snapshots.load(brand_id) if self._snapshots else None
+        for seq, creative in snapshot or []:
+            loaded.index.put(creative, seq)
+            loaded.max_seq = max(loaded.max_seq, seq)
+        after = max(0, loaded.max_seq - self.OVERLAP) if snapshot else 0
+        applied = self._apply(brand_id, loaded, latest, after)
+        if self._snapshots is not None and (
+            snapshot is None or applied > self.SNAPSHOT_AFTER_CHANGES
+        ):
+            self._snapshots.store(brand_id, loaded.index.entries())
+        return loaded
+
+    def _apply(self, brand_id: str, loaded: _Loaded, latest: int, after: int) -> int:
+        changes = self._feed.changed_since(brand_id, after)
+        for seq, creative in changes:
             loaded.index.put(creative, seq)
             loaded.max_seq = max(loaded.max_seq, seq)
         if loaded.max_seq >= latest:
             loaded.confirmed_seq = latest
+        return len(changes)
 
 
 def _entry(creative: Creative, seq: int) -> _Entry:

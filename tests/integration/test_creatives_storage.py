@@ -156,3 +156,34 @@ def test_keys_arrive_url_encoded_and_are_decoded():
 
     assert list(created_objects(json.dumps({"Records": [record]}))) == [
         ("creatives/aurora/cr-1/v1/Б x", 3)]
+
+
+def test_a_catalog_snapshot_reads_back_as_stored(aws):
+    from chalicelib.media.creatives_s3 import S3CatalogSnapshots
+
+    snapshots = S3CatalogSnapshots(boto3.client("s3"), resources.CREATIVES.name)
+    entries = [(3, published("cr-1", CreativeSpec(title="Баннер", tags=("лето",)))),
+               (7, published("cr-2"))]
+
+    missing = snapshots.load("aurora")
+    snapshots.store("aurora", entries)
+
+    assert missing is None
+    assert snapshots.load("aurora") == entries
+    assert snapshots.load("taiga") is None
+    assert created_keys() == []
+
+
+def test_the_search_index_of_a_new_container_starts_from_the_snapshot(stored):
+    from chalicelib.media.creatives_s3 import S3CatalogSnapshots
+
+    snapshots = S3CatalogSnapshots(boto3.client("s3"), resources.CREATIVES.name)
+    stored.save(published("cr-1", CreativeSpec(title="Баннер")), None)
+    CatalogCache(stored, lambda: NOON, snapshots).index_of("aurora")
+    stored.save(published("cr-2", CreativeSpec(title="Баннеры осень")), None)
+
+    index = CatalogCache(stored, lambda: NOON, snapshots).index_of("aurora")
+
+    viewer = Viewer(brand_today=NOON.date())
+    assert {c.creative_id for c in index.search(Criteria(text="баннер"), viewer)} == {
+        "cr-1", "cr-2"}

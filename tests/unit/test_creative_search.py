@@ -263,3 +263,49 @@ def test_the_index_shows_a_dealer_exactly_what_the_visibility_rule_allows():
                     if visible_to_dealer(c, seen_by, today)}
 
         assert set(ids(index.search(Criteria(), viewer))) == expected
+
+
+class MemorySnapshots:
+    def __init__(self):
+        self.stored = {}
+        self.stores = 0
+
+    def load(self, brand_id):
+        return self.stored.get(brand_id)
+
+    def store(self, brand_id, entries):
+        self.stores += 1
+        self.stored[brand_id] = list(entries)
+
+
+def test_a_new_container_starts_from_the_snapshot_and_reads_only_later_changes():
+    feed = CountingFeed()
+    for n in range(300):
+        feed.save(published(f"cr-{n:03}"), None)
+    snapshots = MemorySnapshots()
+    CatalogCache(feed, lambda: NOON, snapshots).index_of("aurora")
+    feed.save(published("cr-new", CreativeSpec(title="Листовка")), None)
+    reads = []
+    original = feed.changed_since
+    feed.changed_since = lambda brand, after: reads.append(after) or original(
+        brand, after)
+
+    index = CatalogCache(feed, lambda: NOON, snapshots).index_of("aurora")
+
+    assert snapshots.stores == 1
+    assert reads == [300 - CatalogCache.OVERLAP]
+    assert len(index) == 301
+    assert ids(index.search(Criteria(text="листовки"), IMPORTER)) == ["cr-new"]
+
+
+def test_a_snapshot_far_behind_the_feed_is_replaced():
+    feed = InMemoryCreatives()
+    snapshots = MemorySnapshots()
+    CatalogCache(feed, lambda: NOON, snapshots).index_of("aurora")
+    for n in range(CatalogCache.SNAPSHOT_AFTER_CHANGES + 1):
+        feed.save(published(f"cr-{n:03}"), None)
+
+    CatalogCache(feed, lambda: NOON, snapshots).index_of("aurora")
+
+    assert snapshots.stores == 2
+    assert len(snapshots.stored["aurora"]) == CatalogCache.SNAPSHOT_AFTER_CHANGES + 1
