@@ -15,7 +15,7 @@ from chalicelib.access.model import Role
 from chalicelib.notification_prefs.kinds import NotificationKind
 from devstack.events import QueueSource, deliver_batch
 from tests.api.conftest import json_of
-from tests.fakes import RecordingNotifier
+from tests.media_fakes import RecordingNotifier
 
 STANDARD_DEALER = "AUR-KGD-01"
 BOUTIQUE_DEALER = "AUR-KGD-02"

@@ -13,7 +13,7 @@ from chalicelib import wiring
 from chalicelib.access.model import Role
 from chalicelib.notification_prefs.kinds import NotificationKind
 from tests.api.conftest import json_of
-from tests.fakes import RecordingNotifier
+from tests.media_fakes import RecordingNotifier
 
 INVITED = ["AUR-KGD-01", "AUR-KGD-02", "AUR-MSK-01", "AUR-PKC-01"]
 QUESTIONS = [

@@ -15,7 +15,7 @@ from chalicelib.media.creatives_events import created_objects
 from chalicelib.media.creatives_s3 import S3CreativeFiles
 from chalicelib.media.disposition import attachment
 from chalicelib.media.search import CatalogCache, Criteria, Viewer
-from tests.fakes import NOON, CreativeSpec, published
+from tests.media_fakes import NOON, CreativeSpec, published
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from chalicelib.media.search import (
     page_of,
     stems,
 )
-from tests.fakes import NOON, CreativeSpec, InMemoryCreatives, dealer, published
+from tests.media_fakes import NOON, CreativeSpec, InMemoryCreatives, dealer, published
 
 IMPORTER = Viewer(brand_today=date(2026, 6, 15))
 

@@ -15,7 +15,7 @@ from chalicelib.media.creatives import (
 from chalicelib.media.creatives_service import NewFile, Recipients
 from chalicelib.media.previews import previews_of
 from chalicelib.notification_prefs.kinds import NotificationKind
-from tests.fakes import (
+from tests.media_fakes import (
     NOON,
     CountingLedger,
     CreativeSpec,
