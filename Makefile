@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint seed clean
+.PHONY: run test lint seed bench clean
 
 run: $(STAMP)
 	$(BIN)/dmm up
@@ -20,6 +20,13 @@ lint: $(STAMP)
 
 seed: $(STAMP)
 	$(BIN)/dmm seed
+
+bench: $(STAMP)
+	@for script in bench/bench_*.py; do \
+	  [ -e "$$script" ] || continue; \
+	  echo "# $$script" >&2; \
+	  PYTHONPATH=. $(BIN)/python "$$script" || exit 1; \
+	done
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@python=$$(scripts/find-python313) && \

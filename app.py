@@ -18,10 +18,11 @@ from chalicelib.access.schemas import (
     UserReply,
     UserUpdate,
 )
+from chalicelib.errors import NotFound
 from chalicelib.jobs import service as jobs
 from chalicelib.jobs.handlers import process_job_messages
 from chalicelib.jobs.schemas import JobReply
-from chalicelib.logs import logger
+from chalicelib.logs import event_middleware, logger
 from chalicelib.media import creatives_service as creatives
 from chalicelib.media.creatives import Creative
 from chalicelib.media.creatives_events import process_upload_messages
@@ -66,10 +67,11 @@ from chalicelib.surveys.schemas import (
 )
 from chalicelib.web import docs, openapi
 from chalicelib.web.api import Api, ApiRequest, Gateway
-from chalicelib.web.errors import error_response
 from chalicelib.web.schemas import ListQuery
 
 app = Chalice(app_name="dmm")
+for event_type in ("s3", "sqs", "scheduled"):
+    app.register_middleware(event_middleware, event_type)
 api = Api(
     app,
     Gateway(
@@ -101,7 +103,7 @@ def docs_page(request: ApiRequest) -> Response:
 def docs_asset(request: ApiRequest, name: str) -> Response:
     found = docs.asset(name)
     if found is None:
-        return error_response(404, "not_found", "en")
+        raise NotFound(f"No docs asset {name!r}.", asset=name)
     text, content_type = found
     return Response(text, headers={"Content-Type": content_type,
                                    "Cache-Control": "public, max-age=86400"})

@@ -1,5 +1,6 @@
-"""Hand-written fakes of the media, survey and notification ports, and small
-builders, shared by unit and API tests."""
+"""Fakes of the media and notification ports and builders of creatives, for
+unit and API tests (the shared fakes and builders are `tests.fakes` and
+`tests.builders`)."""
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -10,9 +11,7 @@ from chalicelib.audience import Audience
 from chalicelib.errors import AlreadyExists, StaleVersion
 from chalicelib.media.creatives import Creative, CreativeDescription
 from chalicelib.media.creatives_ports import DownloadCount, Link, UploadForm
-from chalicelib.network.model import Brand, Dealer
 from chalicelib.notification_prefs.kinds import NotificationKind
-from chalicelib.paging import Page
 
 NOON = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
 
@@ -127,62 +126,6 @@ class CountingLedger:
         return DownloadCount(total=len(rows), users=len(users), dealers=len(dealers))
 
 
-class InMemoryDealers:
-    def __init__(self, dealers: list[Dealer]) -> None:
-        self.dealers = {(d.brand_id, d.code): d for d in dealers}
-
-    def get(self, brand_id: str, code: str) -> Dealer | None:
-        return self.dealers.get((brand_id, code))
-
-    def get_many(self, brand_id: str, codes: list[str]) -> list[Dealer]:
-        return [d for c in sorted(codes) if (d := self.dealers.get((brand_id, c)))]
-
-    def list(self, brand_id: str, limit: int, cursor: str | None,
-             regions: tuple[str, ...] = ()) -> Page[Dealer]:
-        found = sorted((d for (b, _), d in self.dealers.items() if b == brand_id),
-                       key=lambda d: d.code)
-        return Page(items=found, next_cursor=None)
-
-    def save(self, dealer: Dealer, expected_version: int | None) -> Dealer:
-        self.dealers[(dealer.brand_id, dealer.code)] = dealer
-        return dealer
-
-
-class InMemoryUsers:
-    def __init__(self, users: list[User]) -> None:
-        self.users = {u.user_id: u for u in users}
-
-    def get(self, user_id: str) -> User | None:
-        return self.users.get(user_id)
-
-    def list(self, brand_id: str, limit: int, cursor: str | None) -> Page[User]:
-        found = [u for u in self.users.values() if u.brand_id == brand_id]
-        return Page(items=found, next_cursor=None)
-
-    def save(self, user: User, expected_version: int | None) -> User:
-        self.users[user.user_id] = user
-        return user
-
-
-class InMemoryBrands:
-    def __init__(self, brands: list[Brand]) -> None:
-        self.brands = {b.brand_id: b for b in brands}
-
-    def get(self, brand_id: str) -> Brand | None:
-        return self.brands.get(brand_id)
-
-    def save(self, brand: Brand, expected_version: int | None) -> Brand:
-        self.brands[brand.brand_id] = brand
-        return brand
-
-
-def dealer(code: str, city: str = "Калининград",
-           region: str = "Калининградская область", category: str = "standard",
-           time_zone: str = "Europe/Kaliningrad", brand_id: str = "aurora") -> Dealer:
-    return Dealer(brand_id=brand_id, code=code, name=f"Аврора {city}", city=city,
-                  region=region, time_zone=time_zone, category=category)
-
-
 def dealer_user(user_id: str, *codes: str, brand_id: str = "aurora") -> User:
     return User(user_id=user_id, brand_id=brand_id, email=f"{user_id}@example.com",
                 name=user_id, role=Role.DEALER_USER, dealer_codes=codes)
@@ -191,11 +134,6 @@ def dealer_user(user_id: str, *codes: str, brand_id: str = "aurora") -> User:
 def manager(user_id: str = "manager", brand_id: str = "aurora") -> User:
     return User(user_id=user_id, brand_id=brand_id, email=f"{user_id}@example.com",
                 name=user_id, role=Role.IMPORTER_MANAGER)
-
-
-def brand(brand_id: str = "aurora") -> Brand:
-    return Brand(brand_id=brand_id, name=brand_id, currency="RUB",
-                 time_zone="Europe/Moscow")
 
 
 @dataclass(frozen=True)

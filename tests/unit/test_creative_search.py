@@ -13,7 +13,8 @@ from chalicelib.media.search import (
     page_of,
     stems,
 )
-from tests.media_fakes import NOON, CreativeSpec, InMemoryCreatives, dealer, published
+from tests.builders import dealer
+from tests.media_fakes import NOON, CreativeSpec, InMemoryCreatives, published
 
 IMPORTER = Viewer(brand_today=date(2026, 6, 15))
 

@@ -10,7 +10,8 @@ from chalicelib.media.creatives import (
     visible_to_any,
     visible_to_dealer,
 )
-from tests.media_fakes import CreativeSpec, dealer, description_of, published
+from tests.builders import dealer
+from tests.media_fakes import CreativeSpec, description_of, published
 
 TODAY = date(2026, 6, 15)
 KALININGRAD = dealer("AUR-KGD-01", city="Калининград",

@@ -15,18 +15,15 @@ from chalicelib.media.creatives import (
 from chalicelib.media.creatives_service import NewFile, Recipients
 from chalicelib.media.previews import previews_of
 from chalicelib.notification_prefs.kinds import NotificationKind
+from tests.builders import brand, dealer
+from tests.fakes import InMemoryBrands, InMemoryDealers, InMemoryUsers
 from tests.media_fakes import (
     NOON,
     CountingLedger,
     CreativeSpec,
     FakeFiles,
-    InMemoryBrands,
     InMemoryCreatives,
-    InMemoryDealers,
-    InMemoryUsers,
     RecordingNotifier,
-    brand,
-    dealer,
     dealer_user,
     description_of,
     manager,
@@ -46,9 +43,9 @@ class Library:
         self.creatives = InMemoryCreatives()
         self.files = FakeFiles()
         self.notifier = RecordingNotifier()
-        self.dealers = InMemoryDealers([STANDARD, FLAGSHIP])
-        self.users = InMemoryUsers(USERS)
-        self.brands = InMemoryBrands([brand()])
+        self.dealers = InMemoryDealers(STANDARD, FLAGSHIP)
+        self.users = InMemoryUsers(*USERS)
+        self.brands = InMemoryBrands(brand())
         self.ledger = CountingLedger()
         self.now = NOON
 

@@ -14,7 +14,7 @@ from chalicelib.surveys.model import (
     checked_answers,
 )
 from chalicelib.surveys.results import average, survey_results
-from tests.media_fakes import dealer
+from tests.builders import dealer
 
 OPENS = datetime(2026, 6, 1, tzinfo=UTC)
 KGD_1 = dealer("AUR-KGD-01", region="Калининградская область", category="standard")
