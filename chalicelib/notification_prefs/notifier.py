@@ -8,7 +8,8 @@ Contract for the adapter (the notifications package implements it):
   for the same event (for example `creative:aurora:cr-1:v2`).
 - `recipients` are user ids of `brand_id`; `params` are plain strings the
   templates of `kind` name (see `templates.DEFAULT_TEMPLATES`).
-- For each recipient the adapter asks `service.deliveries_for` which channels
+- For each recipient the adapter asks
+  `chalicelib.notification_prefs.service.deliveries_for` which channels
   the user's preferences allow and the rendered texts in the user's language,
   then writes the feed entry and sends the e-mail.
 """
