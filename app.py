@@ -45,6 +45,20 @@ from chalicelib.jobs import service as jobs
 from chalicelib.jobs.handlers import process_job_messages
 from chalicelib.jobs.schemas import JobReply, JobStarted
 from chalicelib.logs import event_middleware, logger
+from chalicelib.media import creatives_service as creatives
+from chalicelib.media.creatives import Creative
+from chalicelib.media.creatives_events import process_upload_messages
+from chalicelib.media.creatives_schemas import (
+    CreativePage,
+    CreativeQuery,
+    CreativeReply,
+    CreativeUpdate,
+    CreativeUploadReply,
+    DownloadQuery,
+    DownloadReply,
+    FileBody,
+    NewCreative,
+)
 from chalicelib.network import service as network
 from chalicelib.network.schemas import (
     BrandReply,
@@ -53,6 +67,25 @@ from chalicelib.network.schemas import (
     DealerReply,
     DealerUpdate,
     NewDealer,
+)
+from chalicelib.notification_prefs import service as notification_prefs
+from chalicelib.notification_prefs.schemas import (
+    PreferencesReply,
+    PreferencesUpdate,
+    TemplateBody,
+    TemplateList,
+)
+from chalicelib.surveys import service as surveys
+from chalicelib.surveys.schemas import (
+    ExportReply,
+    NewSurvey,
+    ResponseBody,
+    ResponseReply,
+    ResultsAnswer,
+    ResultsQuery,
+    ResultsReply,
+    SurveyPage,
+    SurveyReply,
 )
 from chalicelib.web import docs, openapi
 from chalicelib.web.api import Api, ApiRequest, Gateway
@@ -369,3 +402,194 @@ def fail_stalled_bonus_runs(event: Any) -> dict:
     failed = bonus.fail_stalled_runs(wiring.bonus())
     logger.info("stalled bonus runs failed", count=len(failed))
     return {"failed": len(failed)}
+def _creative_reply(request: ApiRequest, creative: Creative) -> CreativeReply:
+    counts = creatives.download_count(wiring.creative_downloads(), request.caller,
+                                      creative)
+    return CreativeReply.of(creative, wiring.creative_files().preview_link,
+                            request.caller.is_dealer, counts)
+
+
+@api.route("/v1/creatives", "GET", summary="Search the creative library",
+           query=CreativeQuery, response=CreativePage)
+def list_creatives(request: ApiRequest) -> CreativePage:
+    query: CreativeQuery = request.query
+    page = creatives.search_creatives(
+        wiring.creative_catalog(), wiring.dealers(), wiring.brands(), wiring.clock(),
+        request.caller, query.criteria(), query.limit, query.cursor,
+    )
+    files, dealer = wiring.creative_files(), request.caller.is_dealer
+    items = [CreativeReply.of(c, files.preview_link, dealer, history=False)
+             for c in page.items]
+    return CreativePage(items=items, next_cursor=page.next_cursor)
+
+
+@api.route("/v1/creatives", "POST", summary="Register a creative and upload its file",
+           body=NewCreative, response=CreativeUploadReply, status=201, idempotent=True)
+def create_creative(request: ApiRequest) -> CreativeUploadReply:
+    body: NewCreative = request.body
+    upload = creatives.create_creative(
+        wiring.creatives(), wiring.creative_files(), wiring.clock(), request.caller,
+        body.description_of(), body.file.new_file(),
+    )
+    return CreativeUploadReply.of(_creative_reply(request, upload.creative),
+                                  upload.form)
+
+
+@api.route("/v1/creatives/{creative_id}", "GET", summary="One creative",
+           response=CreativeReply)
+def get_creative(request: ApiRequest, creative_id: str) -> CreativeReply:
+    creative = creatives.get_creative(
+        wiring.creatives(), wiring.dealers(), wiring.brands(), wiring.clock(),
+        request.caller, creative_id,
+    )
+    return _creative_reply(request, creative)
+
+
+@api.route("/v1/creatives/{creative_id}", "PATCH", summary="Describe a creative",
+           body=CreativeUpdate, response=CreativeReply)
+def patch_creative(request: ApiRequest, creative_id: str) -> CreativeReply:
+    body: CreativeUpdate = request.body
+    creative = creatives.describe_creative(
+        wiring.creatives(), wiring.notifier(), wiring.recipients(), wiring.clock(),
+        request.caller, creative_id, body.description_changes(), body.version,
+    )
+    return _creative_reply(request, creative)
+
+
+@api.route("/v1/creatives/{creative_id}/versions", "POST",
+           summary="Upload a new file: a new version", body=FileBody,
+           response=CreativeUploadReply, status=201, idempotent=True)
+def add_creative_version(request: ApiRequest, creative_id: str) -> CreativeUploadReply:
+    body: FileBody = request.body
+    upload = creatives.add_version(
+        wiring.creatives(), wiring.creative_files(), wiring.clock(), request.caller,
+        creative_id, body.new_file(),
+    )
+    return CreativeUploadReply.of(_creative_reply(request, upload.creative),
+                                  upload.form)
+
+
+@api.route("/v1/creatives/{creative_id}/download", "GET",
+           summary="A download link under the original file name",
+           query=DownloadQuery, response=DownloadReply)
+def download_creative(request: ApiRequest, creative_id: str) -> DownloadReply:
+    query: DownloadQuery = request.query
+    version, link = creatives.download_creative(
+        wiring.creatives(), wiring.dealers(), wiring.brands(), wiring.creative_files(),
+        wiring.creative_downloads(), wiring.clock(), request.caller, creative_id,
+        query.version,
+    )
+    return DownloadReply.of(version, link)
+
+
+@app.on_sqs_message(queue=resources.CREATIVE_UPLOADS.name, batch_size=5)
+def process_creative_uploads(event: Any) -> dict:
+    def accept(object_key: str, size: int) -> object:
+        return creatives.accept_upload(
+            wiring.creatives(), wiring.creative_files(), wiring.preview_maker(),
+            wiring.notifier(),
+            wiring.recipients(), wiring.clock(), object_key, size,
+        )
+
+    return process_upload_messages(event.to_dict(), event.context, accept)
+
+
+@api.route("/v1/surveys", "GET", summary="Surveys", query=ListQuery,
+           response=SurveyPage)
+def list_surveys(request: ApiRequest) -> SurveyPage:
+    query: ListQuery = request.query
+    page = surveys.list_surveys(wiring.surveys(), request.caller, query.limit,
+                                query.cursor)
+    dealer = request.caller.is_dealer
+    return SurveyPage(items=[SurveyReply.of(s, dealer) for s in page.items],
+                      next_cursor=page.next_cursor)
+
+
+@api.route("/v1/surveys", "POST", summary="Create a survey", body=NewSurvey,
+           response=SurveyReply, status=201, idempotent=True)
+def create_survey(request: ApiRequest) -> SurveyReply:
+    body: NewSurvey = request.body
+    survey = surveys.create_survey(
+        wiring.surveys(), wiring.dealers(), wiring.users(), wiring.notifier(),
+        wiring.clock(), request.caller, body.draft(),
+    )
+    return SurveyReply.of(survey, for_dealer=False)
+
+
+@api.route("/v1/surveys/{survey_id}", "GET", summary="One survey",
+           response=SurveyReply)
+def get_survey(request: ApiRequest, survey_id: str) -> SurveyReply:
+    survey = surveys.get_survey(wiring.surveys(), request.caller, survey_id)
+    return SurveyReply.of(survey, request.caller.is_dealer)
+
+
+@api.route("/v1/surveys/{survey_id}/responses", "POST",
+           summary="Answer a survey, or change the answer while it is open",
+           body=ResponseBody, response=ResponseReply, idempotent=True)
+def answer_survey(request: ApiRequest, survey_id: str) -> ResponseReply:
+    body: ResponseBody = request.body
+    response = surveys.answer_survey(
+        wiring.surveys(), wiring.survey_responses(), wiring.clock(), request.caller,
+        survey_id, body.dealer, body.answer_list(),
+    )
+    return ResponseReply.of(response)
+
+
+@api.route("/v1/surveys/{survey_id}/results", "GET",
+           summary="Results; `?format=xlsx` gives a download link",
+           query=ResultsQuery, response=ResultsAnswer)
+def survey_results(request: ApiRequest, survey_id: str) -> ResultsAnswer:
+    query: ResultsQuery = request.query
+    if query.format == "xlsx":
+        url, expires_at = surveys.export_results(
+            wiring.surveys(), wiring.survey_responses(), wiring.dealers(),
+            wiring.export_files(), wiring.clock(), request.caller, survey_id,
+        )
+        return ResultsAnswer(ExportReply(url=url, expires_at=expires_at))
+    _, results = surveys.results_of(
+        wiring.surveys(), wiring.survey_responses(), wiring.dealers(),
+        request.caller, survey_id,
+    )
+    return ResultsAnswer(ResultsReply.of(results))
+
+
+@api.route("/v1/me/notification-preferences", "GET",
+           summary="The caller's notification preferences", response=PreferencesReply)
+def get_notification_preferences(request: ApiRequest) -> PreferencesReply:
+    return PreferencesReply.of(notification_prefs.my_preferences(
+        wiring.notification_preferences(), request.caller))
+
+
+@api.route("/v1/me/notification-preferences", "PUT",
+           summary="Turn notification kinds on or off per channel",
+           body=PreferencesUpdate, response=PreferencesReply)
+def put_notification_preferences(request: ApiRequest) -> PreferencesReply:
+    body: PreferencesUpdate = request.body
+    preferences = notification_prefs.change_my_preferences(
+        wiring.notification_preferences(), request.caller, body.kinds, body.language,
+        body.version,
+    )
+    return PreferencesReply.of(preferences)
+
+
+@api.route("/v1/notification-templates", "GET",
+           summary="The brand's notification texts", response=TemplateList)
+def list_notification_templates(request: ApiRequest) -> TemplateList:
+    return TemplateList.of(notification_prefs.brand_templates(
+        wiring.notification_templates(), request.caller))
+
+
+@api.route("/v1/notification-templates/{kind}/{language}", "PUT",
+           summary="Set the brand's text of a kind (both fields null: default)",
+           body=TemplateBody, response=TemplateList)
+def put_notification_template(request: ApiRequest, kind: str, language: str
+                              ) -> TemplateList:
+    body: TemplateBody = request.body
+    notification_prefs.set_brand_template(
+        wiring.notification_templates(), request.caller,
+        notification_prefs.kind_named(kind),
+        notification_prefs.language_named(language),
+        body.template(),
+    )
+    return TemplateList.of(notification_prefs.brand_templates(
+        wiring.notification_templates(), request.caller))

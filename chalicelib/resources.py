@@ -33,7 +33,11 @@ JOBS = Queue("jobs", visibility_timeout_seconds=960, max_receives=3)
 # One message per batch of dealers of a bonus run; a batch takes seconds.
 BONUS_BATCHES = Queue("bonus-batches", visibility_timeout_seconds=960, max_receives=5)
 
-QUEUES: tuple[Queue, ...] = (JOBS, BONUS_BATCHES)
+# Uploaded creative originals: each one gets previews and tells dealers.
+CREATIVE_UPLOADS = Queue("creative-uploads", visibility_timeout_seconds=960,
+                         max_receives=5)
+
+QUEUES: tuple[Queue, ...] = (JOBS, BONUS_BATCHES, CREATIVE_UPLOADS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +47,7 @@ class Bucket:
     browser_uploads: bool = False
     """Clients upload by presigned POST from the web origins (CORS allows it)."""
     notify: Queue | None = None
-    """The queue that gets this bucket's ObjectCreated events, if any."""
+    """The queue that gets ObjectCreated events of keys under `notify_prefix`."""
     notify_prefix: str = ""
     expire_days: int | None = None
     """Objects are deleted this many days after creation (None: kept)."""
@@ -61,11 +65,13 @@ rules that abort multipart uploads do not apply to presigned POSTs."""
 PENDING_UPLOAD_DAYS = 2
 
 PHOTOS = Bucket("photos", versioned=True, browser_uploads=True)
-CREATIVES = Bucket("creatives", versioned=True, browser_uploads=True)
+CREATIVES = Bucket("creatives", versioned=True, browser_uploads=True,
+                   notify=CREATIVE_UPLOADS, notify_prefix="creatives/")
 BI = Bucket("bi", versioned=False)
 """Parquet for BI tools; each export writes a new prefix, so no versions."""
 
-# Spreadsheet exports of bonus statements; links to them are presigned.
-BONUS_EXPORTS = Bucket("bonus-exports", expire_days=30)
+EXPORTS = Bucket("exports", expire_days=30)
+"""Generated downloads (statement, survey and analytics spreadsheets), handed
+out as presigned links."""
 
-BUCKETS: tuple[Bucket, ...] = (PHOTOS, CREATIVES, BI, BONUS_EXPORTS)
+BUCKETS: tuple[Bucket, ...] = (PHOTOS, CREATIVES, BI, EXPORTS)

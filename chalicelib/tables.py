@@ -13,7 +13,18 @@ from chalicelib.access.dynamo import UserModel
 from chalicelib.bonus.dynamo import MODELS as BONUS_MODELS
 from chalicelib.dynamo import table_meta
 from chalicelib.jobs.dynamo import JobModel
+from chalicelib.media.creatives_dynamo import (
+    CreativeChangesModel,
+    CreativeDownloadModel,
+    CreativeModel,
+)
 from chalicelib.network.dynamo import BrandModel, DealerModel
+from chalicelib.notification_prefs.dynamo import (
+    OutboxModel,
+    PreferencesModel,
+    TemplateModel,
+)
+from chalicelib.surveys.dynamo import SurveyModel, SurveyResponseModel
 
 
 class IdempotencyRecordModel(Model):
@@ -33,6 +44,14 @@ MODELS: tuple[type[Model], ...] = (
     JobModel,
     IdempotencyRecordModel,
     *BONUS_MODELS,
+    CreativeModel,
+    CreativeChangesModel,
+    CreativeDownloadModel,
+    SurveyModel,
+    SurveyResponseModel,
+    PreferencesModel,
+    TemplateModel,
+    OutboxModel,
 )
 
 

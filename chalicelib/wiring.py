@@ -40,9 +40,32 @@ from chalicelib.clock import Clock, utc_now
 from chalicelib.jobs.dynamo import DynamoJobs
 from chalicelib.jobs.ports import JobQueue, JobRepository, JobRunner
 from chalicelib.jobs.sqs import SqsJobQueue
+from chalicelib.media.creatives_dynamo import DynamoCreatives, DynamoDownloadLedger
+from chalicelib.media.creatives_ports import (
+    CreativeFiles,
+    CreativeRepository,
+    DownloadLedger,
+    PreviewMaker,
+)
+from chalicelib.media.creatives_s3 import S3CatalogSnapshots, S3CreativeFiles
+from chalicelib.media.creatives_service import Recipients
+from chalicelib.media.search import CatalogCache, CatalogFeed, CatalogSnapshots
 from chalicelib.network.dynamo import DynamoBrands, DynamoDealers
 from chalicelib.network.ports import BrandRepository, DealerRepository
+from chalicelib.notification_prefs.dynamo import (
+    DynamoPreferences,
+    DynamoTemplates,
+    OutboxNotifier,
+)
+from chalicelib.notification_prefs.notifier import Notifier
+from chalicelib.notification_prefs.ports import (
+    PreferenceRepository,
+    TemplateRepository,
+)
 from chalicelib.settings import DEV_CLIENT_ID, DEV_ISSUER, Settings, resource_name
+from chalicelib.surveys.dynamo import DynamoResponses, DynamoSurveys
+from chalicelib.surveys.ports import ExportFiles, ResponseRepository, SurveyRepository
+from chalicelib.surveys.s3 import S3ExportFiles
 from chalicelib.web.idempotency import IdempotencyGuard
 
 _overrides: dict[str, Any] = {}
@@ -157,6 +180,83 @@ def idempotency() -> IdempotencyGuard:
     return IdempotencyGuard(persistence)
 
 
+@_overridable
+def creatives() -> CreativeRepository:
+    return DynamoCreatives()
+
+
+@_overridable
+def creative_feed() -> CatalogFeed:
+    return DynamoCreatives()
+
+
+@_overridable
+def creative_catalog() -> CatalogCache:
+    """Brand search indexes, kept for the life of the container."""
+    return CatalogCache(creative_feed(), lambda: clock()(), creative_snapshots())
+
+
+@_overridable
+def creative_snapshots() -> CatalogSnapshots:
+    return S3CatalogSnapshots(_client("s3"), resources.CREATIVES.name)
+
+
+@_overridable
+def creative_files() -> CreativeFiles:
+    return S3CreativeFiles(_client("s3"), resources.CREATIVES.name,
+                           lambda: clock()())
+
+
+@_overridable
+def preview_maker() -> PreviewMaker:
+    # NOTE: imported here, not at the top: Pillow is in the imaging layer,
+    # which only the uploads function gets; the API function never calls this.
+    from chalicelib.media.previews import previews_of
+
+    return previews_of
+
+
+@_overridable
+def creative_downloads() -> DownloadLedger:
+    return DynamoDownloadLedger()
+
+
+@_overridable
+def notifier() -> Notifier:
+    """Where areas tell users; the outbox until the notifications package
+    delivers (see `chalicelib.notification_prefs.notifier` for the contract)."""
+    return OutboxNotifier()
+
+
+def recipients() -> Recipients:
+    return Recipients(dealers=dealers(), users=users())
+
+
+@_overridable
+def notification_preferences() -> PreferenceRepository:
+    return DynamoPreferences()
+
+
+@_overridable
+def notification_templates() -> TemplateRepository:
+    return DynamoTemplates()
+
+
+@_overridable
+def surveys() -> SurveyRepository:
+    return DynamoSurveys()
+
+
+@_overridable
+def survey_responses() -> ResponseRepository:
+    return DynamoResponses()
+
+
+@_overridable
+def export_files() -> ExportFiles:
+    return S3ExportFiles(_client("s3"), resources.EXPORTS.name, lambda: clock()())
+
+
 def caller_of_token(token: str) -> Caller:
     return identify(users(), token_verifier(), token)
 
@@ -205,7 +305,7 @@ def bonus() -> BonusPorts:
         brands=brands(),
         batch_queue=SqsBatchQueue(_client("sqs"), resources.BONUS_BATCHES.name),
         ledger=ledger_poster(),
-        exports=S3Exports(_client("s3"), resources.BONUS_EXPORTS.name),
+        exports=S3Exports(_client("s3"), resources.EXPORTS.name),
         clock=clock(),
         directory=DynamoBrandDirectory(),
     )

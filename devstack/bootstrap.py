@@ -1,7 +1,9 @@
 """Creates every table, queue and bucket of the app in the emulator, from the
 same definitions infra uses. Run again, it creates only what is missing."""
 
+import contextlib
 import json
+import os
 
 import boto3
 
@@ -44,14 +46,45 @@ def create_queues() -> list[str]:
 
 
 def create_buckets() -> list[str]:
+    """Buckets, each with its CORS for browser uploads and its ObjectCreated
+    notification to SQS, as infra declares them (run after the queues)."""
     s3 = boto3.client("s3")
-    region = s3.meta.region_name
+    sqs = boto3.client("sqs")
     names = []
     for bucket in resources.BUCKETS:
-        settings = {} if region == "us-east-1" else {
-            "CreateBucketConfiguration": {"LocationConstraint": region}}
-        existing = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
-        if bucket.name not in existing:
-            s3.create_bucket(Bucket=bucket.name, **settings)
+        with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou):
+            s3.create_bucket(
+                Bucket=bucket.name,
+                CreateBucketConfiguration={
+                    "LocationConstraint": s3.meta.region_name},
+            )
+        if bucket.browser_uploads:
+            s3.put_bucket_cors(Bucket=bucket.name,
+                               CORSConfiguration=_browser_uploads())
+        if bucket.notify is not None:
+            url = sqs.get_queue_url(QueueName=bucket.notify.name)["QueueUrl"]
+            arn = sqs.get_queue_attributes(
+                QueueUrl=url, AttributeNames=["QueueArn"]
+            )["Attributes"]["QueueArn"]
+            rule = {"Key": {"FilterRules": [
+                {"Name": "prefix", "Value": bucket.notify_prefix}]}}
+            s3.put_bucket_notification_configuration(
+                Bucket=bucket.name,
+                NotificationConfiguration={"QueueConfigurations": [
+                    {"QueueArn": arn, "Events": ["s3:ObjectCreated:*"],
+                     "Filter": rule}]},
+            )
         names.append(bucket.name)
     return names
+
+
+def _browser_uploads() -> dict:
+    origins = [origin for origin in os.environ.get("DMM_WEB_ORIGINS", "").split(",")
+               if origin]
+    return {"CORSRules": [{
+        "AllowedOrigins": origins or ["*"],
+        "AllowedMethods": ["POST", "GET"],
+        "AllowedHeaders": ["*"],
+        "ExposeHeaders": ["ETag"],
+        "MaxAgeSeconds": 3000,
+    }]}

@@ -34,6 +34,14 @@ class Action(StrEnum):
     PUBLISH_BONUS_RUN = "bonus_runs.publish"
     READ_STATEMENT = "statements.read"
     READ_CHECKLIST = "checklist.read"
+    READ_CREATIVES = "creatives.read"
+    WRITE_CREATIVES = "creatives.write"
+    DOWNLOAD_CREATIVES = "creatives.download"
+    READ_SURVEYS = "surveys.read"
+    WRITE_SURVEYS = "surveys.write"
+    ANSWER_SURVEYS = "surveys.answer"
+    READ_SURVEY_RESULTS = "surveys.results"
+    MANAGE_NOTIFICATION_TEMPLATES = "notification_templates.manage"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -53,6 +61,14 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.PUBLISH_BONUS_RUN: MANAGERS,
     Action.READ_STATEMENT: EVERYONE,
     Action.READ_CHECKLIST: EVERYONE,
+    Action.READ_CREATIVES: EVERYONE,
+    Action.WRITE_CREATIVES: MANAGERS,
+    Action.DOWNLOAD_CREATIVES: EVERYONE,
+    Action.READ_SURVEYS: EVERYONE,
+    Action.WRITE_SURVEYS: MANAGERS,
+    Action.ANSWER_SURVEYS: frozenset({Role.DEALER_USER}),
+    Action.READ_SURVEY_RESULTS: IMPORTER,
+    Action.MANAGE_NOTIFICATION_TEMPLATES: ADMIN,
 }
 
 

@@ -115,6 +115,63 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Область доступа не подходит роли пользователя.",
         "en": "The access scope does not fit the user's role.",
     },
+    "creative_not_found": {
+        "ru": "Креатив {creative_id} не найден.",
+        "en": "Creative {creative_id} was not found.",
+    },
+    "creative_version_not_found": {
+        "ru": "У креатива {creative_id} нет загруженной версии {number}.",
+        "en": "Creative {creative_id} has no uploaded version {number}.",
+    },
+    "invalid_validity": {
+        "ru": "Срок действия заканчивается ({valid_to}) раньше, чем начинается"
+              " ({valid_from}).",
+        "en": "The validity ends ({valid_to}) before it starts ({valid_from}).",
+    },
+    "unsupported_creative_file": {
+        "ru": "Файл креатива должен быть от 1 байта до {max_bytes} байт.",
+        "en": "A creative's file must be 1 to {max_bytes} bytes.",
+    },
+    "unreadable_image": {
+        "ru": "Изображение не удаётся прочитать.",
+        "en": "The image cannot be read.",
+    },
+    "survey_not_found": {
+        "ru": "Опрос {survey_id} не найден.",
+        "en": "Survey {survey_id} was not found.",
+    },
+    "survey_not_open": {
+        "ru": "Опрос принимает ответы с {opens_at} до {closes_at}.",
+        "en": "The survey takes answers from {opens_at} until {closes_at}.",
+    },
+    "invalid_survey_period": {
+        "ru": "Опрос должен закрываться после открытия и позже текущего момента.",
+        "en": "A survey must close after it opens and after now.",
+    },
+    "no_invited_dealers": {
+        "ru": "В выбранной аудитории нет доступных вам дилеров.",
+        "en": "The audience names no dealer you see.",
+    },
+    "invalid_answer": {
+        "ru": "Ответ на вопрос {question_id} не подходит: {problem}",
+        "en": "The answer to {question_id} does not fit: {problem}",
+    },
+    "survey_dealer_needed": {
+        "ru": "Укажите, от имени какого дилера вы отвечаете: {dealers}.",
+        "en": "Say which dealer you answer for: {dealers}.",
+    },
+    "unknown_template_placeholder": {
+        "ru": "Шаблон «{kind}» использует неизвестную подстановку {placeholder}.",
+        "en": "The {kind} template names unknown placeholder {placeholder}.",
+    },
+    "notification_template_not_found": {
+        "ru": "Шаблона уведомления {name} нет.",
+        "en": "There is no notification template {name}.",
+    },
+    "malformed_template": {
+        "ru": "В шаблоне непарные фигурные скобки.",
+        "en": "The template has unpaired braces.",
+    },
     "internal_error": {
         "ru": "Внутренняя ошибка. Мы уже разбираемся.",
         "en": "Internal error. It has been logged.",

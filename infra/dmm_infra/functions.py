@@ -109,7 +109,7 @@ FUNCTIONS: dict[str, FunctionSpec] = {
                 BucketAccess(resources.PHOTOS, (*_UPLOADS, Objects.TAG)),
                 BucketAccess(resources.CREATIVES, (*_UPLOADS, Objects.TAG)),
                 # Statement spreadsheets are written, then linked.
-                BucketAccess(resources.BONUS_EXPORTS, _UPLOADS),
+                BucketAccess(resources.EXPORTS, _UPLOADS),
             ),
             manages_users=True,
             secrets=("calltouch",),
@@ -125,7 +125,7 @@ FUNCTIONS: dict[str, FunctionSpec] = {
             buckets=(
                 BucketAccess(resources.PHOTOS, (Objects.READ,)),
                 BucketAccess(resources.CREATIVES, (Objects.READ,)),
-                BucketAccess(resources.BONUS_EXPORTS, _UPLOADS),
+                BucketAccess(resources.EXPORTS, _UPLOADS),
             ),
             secrets=INTEGRATION_SECRETS,
         ),
@@ -141,7 +141,7 @@ FUNCTIONS: dict[str, FunctionSpec] = {
         access=Access(
             tables=Tables.EVERY,
             sends_to=(resources.BONUS_BATCHES,),
-            buckets=(BucketAccess(resources.BONUS_EXPORTS, _UPLOADS),),
+            buckets=(BucketAccess(resources.EXPORTS, _UPLOADS),),
         ),
     ),
     "close_due_periods": FunctionSpec(
@@ -151,6 +151,17 @@ FUNCTIONS: dict[str, FunctionSpec] = {
             tables=Tables.EVERY,
             sends_to=(resources.JOBS, resources.BONUS_BATCHES),
         ),
+    ),
+    "process_creative_uploads": FunctionSpec(
+        memory_mb=1536,
+        timeout_seconds=300,
+        access=Access(
+            tables=Tables.EVERY,
+            # Reads the original, writes previews and the search snapshot.
+            buckets=(BucketAccess(resources.CREATIVES,
+                                  (*_UPLOADS, Objects.TAG)),),
+        ),
+        layers=("imaging",),
     ),
     "fail_stalled_bonus_runs": FunctionSpec(
         memory_mb=256,

@@ -291,9 +291,9 @@ def test_statement_as_xlsx_is_a_link_to_the_export_bucket(client, auth, facts,
     whole = client.http.get(f"/v1/bonus-runs/{run_id}/export", headers=manager)
 
     assert one.status_code == 200 and whole.status_code == 200
-    assert resources.BONUS_EXPORTS.name in json_of(one)["url"]
+    assert resources.EXPORTS.name in json_of(one)["url"]
     keys = [o["Key"] for o in boto3.client("s3").list_objects_v2(
-        Bucket=resources.BONUS_EXPORTS.name)["Contents"]]
+        Bucket=resources.EXPORTS.name)["Contents"]]
     assert sorted(keys) == sorted([f"aurora/{run_id}/{KGD}.xlsx",
                                    f"aurora/{run_id}/run.xlsx"])
 

@@ -1,0 +1,1 @@
+"""The creative library and duplicate photo detection."""

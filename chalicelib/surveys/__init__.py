@@ -1,0 +1,1 @@
+"""Dealer-satisfaction surveys: questionnaires, answers and their results."""
