@@ -7,7 +7,7 @@ adapters they use.
 
 from typing import Any
 
-from chalice import Chalice, Rate, Response
+from chalice import Chalice, Cron, Rate, Response
 
 from chalicelib import resources, wiring
 from chalicelib.access import service as access
@@ -18,9 +18,11 @@ from chalicelib.access.schemas import (
     UserReply,
     UserUpdate,
 )
+from chalicelib.integrations import service as integrations
+from chalicelib.integrations.schemas import SyncRequest
 from chalicelib.jobs import service as jobs
 from chalicelib.jobs.handlers import process_job_messages
-from chalicelib.jobs.schemas import JobReply
+from chalicelib.jobs.schemas import JobReply, JobStarted
 from chalicelib.logs import logger
 from chalicelib.network import service as network
 from chalicelib.network.schemas import (
@@ -182,3 +184,22 @@ def fail_abandoned_jobs(event: Any) -> dict:
     failed = jobs.fail_abandoned_jobs(wiring.jobs(), wiring.clock())
     logger.info("abandoned jobs failed", count=len(failed))
     return {"failed": len(failed)}
+
+
+@api.route("/v1/integrations/{source}/sync", "POST",
+           summary="Sync a period from a source (a job)", body=SyncRequest,
+           response=JobStarted, status=202, idempotent=True)
+def start_sync(request: ApiRequest, source: str) -> JobStarted:
+    body: SyncRequest = request.body
+    job = integrations.start_sync(wiring.job_starter(), request.caller, source,
+                                  body.period)
+    return JobStarted(job_id=job.job_id, status=job.status)
+
+
+@app.schedule(Cron(0, 1, "*", "*", "?", "*"))
+def nightly_syncs(event: Any) -> dict:
+    started = integrations.start_nightly_syncs(
+        wiring.job_starter(), wiring.brand_ids(), wiring.brands(), wiring.clock()
+    )
+    logger.info("nightly syncs started", integration="all", count=len(started))
+    return {"started": len(started)}

@@ -24,6 +24,16 @@ from chalicelib.access.tokens import (
     static_key,
 )
 from chalicelib.clock import Clock, utc_now
+from chalicelib.integrations.distributor import DistributorPlatform
+from chalicelib.integrations.dynamo import DynamoBrandIds, DynamoSalesAndTraffic
+from chalicelib.integrations.ports import (
+    BrandIds,
+    DistributorSource,
+    IntegrationSecrets,
+    SalesAndTraffic,
+)
+from chalicelib.integrations.secrets import SecretsManagerSecrets
+from chalicelib.integrations.service import SYNC_JOB, JobStarter, SyncRunner
 from chalicelib.jobs.dynamo import DynamoJobs
 from chalicelib.jobs.ports import JobQueue, JobRepository, JobRunner
 from chalicelib.jobs.sqs import SqsJobQueue
@@ -100,7 +110,7 @@ def job_queue() -> JobQueue:
 @_overridable
 def job_runners() -> dict[str, JobRunner]:
     """Job kinds and what runs them; each area adds its own kinds here."""
-    return {}
+    return {**integration_job_runners()}
 
 
 @_overridable
@@ -158,3 +168,45 @@ def _user_pool_id(current: Settings) -> str | None:
     if not current.cognito_issuer:
         return None
     return current.cognito_issuer.rstrip("/").rsplit("/", 1)[-1]
+
+
+# Integrations, analytics and the BI export (chalicelib/integrations).
+
+
+@_overridable
+def integration_secrets() -> IntegrationSecrets:
+    return SecretsManagerSecrets(_client("secretsmanager"))
+
+
+@_overridable
+def sales_and_traffic() -> SalesAndTraffic:
+    return DynamoSalesAndTraffic()
+
+
+@_overridable
+def brand_ids() -> BrandIds:
+    return DynamoBrandIds()
+
+
+@_overridable
+def distributor_platforms() -> Callable[[str], DistributorSource | None]:
+    """The distributor platform of a brand, None when it has no credentials."""
+
+    def platform_of(brand_id: str) -> DistributorSource | None:
+        access = integration_secrets().distributor_access(brand_id)
+        return DistributorPlatform(access) if access else None
+
+    return platform_of
+
+
+def job_starter() -> JobStarter:
+    return JobStarter(jobs(), job_queue(), clock())
+
+
+def integration_job_runners() -> dict[str, JobRunner]:
+    sync = SyncRunner(
+        distributor_of=distributor_platforms(),
+        dealers=dealers(),
+        figures=sales_and_traffic(),
+    )
+    return {SYNC_JOB: sync}

@@ -26,6 +26,11 @@ class Action(StrEnum):
     LIST_DEALERS = "dealers.list"
     WRITE_DEALERS = "dealers.write"
     READ_JOB = "job.read"
+    SYNC_INTEGRATIONS = "integrations.sync"
+    IMPORT_FILES = "imports.start"
+    READ_NETWORK_ANALYTICS = "analytics.network.read"
+    EXPORT_BI = "exports.write"
+    READ_EXPORTS = "exports.read"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -37,6 +42,11 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.LIST_DEALERS: EVERYONE,
     Action.WRITE_DEALERS: ADMIN,
     Action.READ_JOB: EVERYONE,
+    Action.SYNC_INTEGRATIONS: MANAGERS,
+    Action.IMPORT_FILES: MANAGERS,
+    Action.READ_NETWORK_ANALYTICS: IMPORTER,
+    Action.EXPORT_BI: IMPORTER,
+    Action.READ_EXPORTS: IMPORTER,
 }
 
 

@@ -115,6 +115,43 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Внутренняя ошибка. Мы уже разбираемся.",
         "en": "Internal error. It has been logged.",
     },
+    # Integrations, analytics and the BI export.
+    "integration_error": {
+        "ru": "Ошибка интеграции.",
+        "en": "Integration error.",
+    },
+    "source_not_found": {
+        "ru": "Источник {source} неизвестен.",
+        "en": "Source {source} is not known.",
+    },
+    "source_not_configured": {
+        "ru": "Источник {source} не настроен для бренда.",
+        "en": "Source {source} is not configured for the brand.",
+    },
+    "source_unavailable": {
+        "ru": "Источник {source} не ответил: {reason}.",
+        "en": "Source {source} did not answer: {reason}.",
+    },
+    "invalid_period": {
+        "ru": "Период {period} должен иметь вид ГГГГ-ММ.",
+        "en": "Period {period} must be written YYYY-MM.",
+    },
+    "webhook_rejected": {
+        "ru": "Вебхук не прошёл проверку секрета.",
+        "en": "The webhook did not pass the secret check.",
+    },
+    "unsupported_file": {
+        "ru": "Файл {file_name} должен быть xlsx или csv.",
+        "en": "File {file_name} must be xlsx or csv.",
+    },
+    "import_not_found": {
+        "ru": "Загрузка файла не найдена.",
+        "en": "The file import was not found.",
+    },
+    "export_not_found": {
+        "ru": "Выгрузка не найдена.",
+        "en": "The export was not found.",
+    },
 }
 
 

@@ -1,0 +1,1 @@
+"""Sales, traffic and call-tracking sources, network analytics and the BI export."""

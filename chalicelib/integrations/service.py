@@ -1,0 +1,145 @@
+"""Use cases the API and the schedules call: start syncs, run sync jobs.
+
+A sync is a job (API.md: long work): the route checks who may start it and
+answers 202; the job runner does the work with the adapters it is given.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from chalicelib.access.model import Caller
+from chalicelib.access.policy import Action, ensure_permitted
+from chalicelib.clock import Clock
+from chalicelib.integrations.model import (
+    IntegrationError,
+    Source,
+    UnknownSource,
+    checked_period,
+    period_of,
+)
+from chalicelib.integrations.ports import (
+    BrandIds,
+    DistributorSource,
+    SalesAndTraffic,
+)
+from chalicelib.integrations.sync import sync_distributor
+from chalicelib.jobs import service as jobs_service
+from chalicelib.jobs.model import Job
+from chalicelib.jobs.ports import JobQueue, JobRepository
+from chalicelib.network.ports import BrandRepository, DealerRepository
+from chalicelib.paging import MAX_LIMIT
+
+SYNC_JOB = "integration_sync"
+
+
+class SourceNotConfigured(IntegrationError):
+    """The brand has no credentials for this source."""
+
+    code = "source_not_configured"
+
+    def __init__(self, source: str, brand_id: str) -> None:
+        super().__init__(
+            f"Source {source!r} is not configured for brand {brand_id!r}.",
+            source=source, brand=brand_id,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class JobStarter:
+    """What starting a job needs: the jobs table, the queue and a clock."""
+
+    jobs: JobRepository
+    queue: JobQueue
+    clock: Clock
+
+    def start(self, brand_id: str, started_by: str, kind: str,
+              params: dict[str, Any]) -> Job:
+        return jobs_service.start_job(self.jobs, self.queue, self.clock, brand_id,
+                                      started_by, kind, params)
+
+
+def start_sync(starter: JobStarter, caller: Caller, source: str, period: str) -> Job:
+    ensure_permitted(caller, Action.SYNC_INTEGRATIONS)
+    known = _source(source)
+    checked_period(period)
+    params = {"source": known.value, "period": period}
+    return starter.start(caller.brand_id, caller.user_id, SYNC_JOB, params)
+
+
+def start_nightly_syncs(
+    starter: JobStarter, brands: BrandIds, brand_settings: BrandRepository,
+    clock: Clock,
+) -> list[Job]:
+    """One sync job per brand and source, for the period of yesterday in the
+    brand's time zone (the night after a month ends still syncs that month)."""
+    started = []
+    for brand_id in brands.brand_ids():
+        brand = brand_settings.get(brand_id)
+        if brand is None:
+            continue
+        yesterday = (clock().astimezone(ZoneInfo(brand.time_zone))
+                     - timedelta(days=1)).date()
+        for source in Source:
+            params = {"source": source.value, "period": period_of(yesterday),
+                      "nightly": True}
+            started.append(starter.start(brand_id, "schedule", SYNC_JOB, params))
+    return started
+
+
+@dataclass(frozen=True, slots=True)
+class DealerCodesOf:
+    """A brand's dealer codes, read through the network area's repository."""
+
+    dealers: DealerRepository
+
+    def codes_of(self, brand_id: str) -> frozenset[str]:
+        codes: set[str] = set()
+        cursor = None
+        while True:
+            page = self.dealers.list(brand_id, MAX_LIMIT, cursor)
+            codes.update(dealer.code for dealer in page.items)
+            cursor = page.next_cursor
+            if cursor is None:
+                return frozenset(codes)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncRunner:
+    """Runs sync jobs; each source's adapters are built per brand."""
+
+    distributor_of: Callable[[str], DistributorSource | None]
+    dealers: DealerRepository
+    figures: SalesAndTraffic
+    after_sync: Callable[[str, str], None] = lambda brand_id, period: None
+    """Called with (brand, period) after figures were stored (analytics)."""
+
+    def __call__(self, job: Job) -> dict[str, Any]:
+        source = _source(str(job.params["source"]))
+        period = checked_period(str(job.params["period"]))
+        if source is Source.DISTRIBUTOR:
+            result = self._distributor(job.brand_id, period)
+        else:
+            result = self._calltouch(job.brand_id, period)
+        self.after_sync(job.brand_id, period)
+        return result
+
+    def _distributor(self, brand_id: str, period: str) -> dict[str, Any]:
+        platform = self.distributor_of(brand_id)
+        if platform is None:
+            raise SourceNotConfigured(Source.DISTRIBUTOR.value, brand_id)
+        report = sync_distributor(brand_id, period, platform,
+                                  DealerCodesOf(self.dealers), self.figures)
+        return report.as_result()
+
+    def _calltouch(self, brand_id: str, period: str) -> dict[str, Any]:
+        raise SourceNotConfigured(Source.CALLTOUCH.value, brand_id)
+
+
+def _source(name: str) -> Source:
+    try:
+        return Source(name)
+    except ValueError:
+        raise UnknownSource(name) from None
