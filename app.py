@@ -18,8 +18,14 @@ from chalicelib.access.schemas import (
     UserReply,
     UserUpdate,
 )
+from chalicelib.integrations import leads as call_tracking
 from chalicelib.integrations import service as integrations
-from chalicelib.integrations.schemas import SyncRequest
+from chalicelib.integrations.schemas import (
+    LeadSourceReply,
+    LeadSourceUpdate,
+    SyncRequest,
+    WebhookReply,
+)
 from chalicelib.jobs import service as jobs
 from chalicelib.jobs.handlers import process_job_messages
 from chalicelib.jobs.schemas import JobReply, JobStarted
@@ -203,3 +209,37 @@ def nightly_syncs(event: Any) -> dict:
     )
     logger.info("nightly syncs started", integration="all", count=len(started))
     return {"started": len(started)}
+
+
+@api.route("/v1/webhooks/{source}/{code}", "POST",
+           summary="A call or request pushed by call tracking", public=True,
+           response=WebhookReply)
+def take_webhook(request: ApiRequest, source: str, code: str) -> WebhookReply:
+    # Public for the app's token check; the dealer's webhook secret (query
+    # `secret` or header `X-Webhook-Secret`) is checked by the use case.
+    raw = request.raw
+    params: dict[str, str] = dict(raw.query_params or {})
+    secret = (params.get("secret")
+              or raw.headers.get("x-webhook-secret") or "")
+    accepted = call_tracking.accept_webhook(
+        wiring.webhook(), source, code, secret, call_tracking.json_of(raw.raw_body))
+    return WebhookReply(**accepted)
+
+
+@api.route("/v1/dealers/{code}/lead-source", "GET",
+           summary="Which source counts the dealer's leads", response=LeadSourceReply)
+def get_lead_source(request: ApiRequest, code: str) -> LeadSourceReply:
+    dealer, source = integrations.lead_source_of(
+        wiring.integration_settings(), wiring.dealers(), request.caller, code)
+    return LeadSourceReply(dealer=dealer, lead_source=source)
+
+
+@api.route("/v1/dealers/{code}/lead-source", "PUT",
+           summary="Choose the source of the dealer's leads", body=LeadSourceUpdate,
+           response=LeadSourceReply)
+def put_lead_source(request: ApiRequest, code: str) -> LeadSourceReply:
+    body: LeadSourceUpdate = request.body
+    dealer, source = integrations.set_lead_source(
+        wiring.integration_settings(), wiring.dealers(), request.caller, code,
+        body.lead_source)
+    return LeadSourceReply(dealer=dealer, lead_source=source)

@@ -11,7 +11,13 @@ from pynamodb.models import Model
 
 from chalicelib.access.dynamo import UserModel
 from chalicelib.dynamo import table_meta
-from chalicelib.integrations.dynamo import SalesModel, TrafficModel
+from chalicelib.integrations.dynamo import (
+    ContactModel,
+    IntegrationSettingModel,
+    LeadModel,
+    SalesModel,
+    TrafficModel,
+)
 from chalicelib.jobs.dynamo import JobModel
 from chalicelib.network.dynamo import BrandModel, DealerModel
 
@@ -34,6 +40,9 @@ MODELS: tuple[type[Model], ...] = (
     IdempotencyRecordModel,
     SalesModel,
     TrafficModel,
+    LeadModel,
+    ContactModel,
+    IntegrationSettingModel,
 )
 
 

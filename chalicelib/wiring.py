@@ -24,12 +24,21 @@ from chalicelib.access.tokens import (
     static_key,
 )
 from chalicelib.clock import Clock, utc_now
+from chalicelib.integrations.calltouch import CalltouchAccess, CalltouchCabinet
 from chalicelib.integrations.distributor import DistributorPlatform
-from chalicelib.integrations.dynamo import DynamoBrandIds, DynamoSalesAndTraffic
+from chalicelib.integrations.dynamo import (
+    DynamoBrandIds,
+    DynamoIntegrationSettings,
+    DynamoLeads,
+    DynamoSalesAndTraffic,
+)
+from chalicelib.integrations.leads import Cabinet, Webhook
 from chalicelib.integrations.ports import (
     BrandIds,
     DistributorSource,
     IntegrationSecrets,
+    IntegrationSettings,
+    Leads,
     SalesAndTraffic,
 )
 from chalicelib.integrations.secrets import SecretsManagerSecrets
@@ -38,6 +47,7 @@ from chalicelib.jobs.dynamo import DynamoJobs
 from chalicelib.jobs.ports import JobQueue, JobRepository, JobRunner
 from chalicelib.jobs.sqs import SqsJobQueue
 from chalicelib.network.dynamo import DynamoBrands, DynamoDealers
+from chalicelib.network.model import Dealer
 from chalicelib.network.ports import BrandRepository, DealerRepository
 from chalicelib.settings import DEV_CLIENT_ID, DEV_ISSUER, Settings, resource_name
 from chalicelib.web.idempotency import IdempotencyGuard
@@ -199,14 +209,44 @@ def distributor_platforms() -> Callable[[str], DistributorSource | None]:
     return platform_of
 
 
+@_overridable
+def calltouch_cabinets() -> Callable[[CalltouchAccess, Dealer], Cabinet]:
+    """A dealer's Calltouch cabinet, built from its access secret."""
+
+    def cabinet_of(access: CalltouchAccess, dealer: Dealer) -> Cabinet:
+        key = integration_secrets().personal_data_key()
+        return CalltouchCabinet(access, key, dealer.time_zone)
+
+    return cabinet_of
+
+
+@_overridable
+def leads() -> Leads:
+    return DynamoLeads()
+
+
+@_overridable
+def integration_settings() -> IntegrationSettings:
+    return DynamoIntegrationSettings()
+
+
 def job_starter() -> JobStarter:
     return JobStarter(jobs(), job_queue(), clock())
+
+
+def webhook() -> Webhook:
+    return Webhook(integration_secrets(), dealers(), leads(), integration_settings())
 
 
 def integration_job_runners() -> dict[str, JobRunner]:
     sync = SyncRunner(
         distributor_of=distributor_platforms(),
+        cabinet_of=calltouch_cabinets(),
         dealers=dealers(),
         figures=sales_and_traffic(),
+        secrets=integration_secrets(),
+        leads=leads(),
+        settings=integration_settings(),
+        starter=job_starter(),
     )
     return {SYNC_JOB: sync}

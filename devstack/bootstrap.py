@@ -2,6 +2,7 @@
 same definitions infra uses. Run again, it creates only what is missing."""
 
 import json
+import secrets
 
 import boto3
 
@@ -10,7 +11,8 @@ from chalicelib.tables import MODELS
 
 
 def create_all() -> dict[str, list[str]]:
-    return {"tables": create_tables(), "queues": create_queues()}
+    return {"tables": create_tables(), "queues": create_queues(),
+            "secrets": create_secrets()}
 
 
 def create_tables() -> list[str]:
@@ -40,3 +42,17 @@ def create_queues() -> list[str]:
         sqs.set_queue_attributes(QueueUrl=url, Attributes=attributes)
         names.append(queue.name)
     return names
+
+
+def create_secrets() -> list[str]:
+    """The key callers' numbers are hashed with; kept if it already exists."""
+    from chalicelib.integrations.secrets import PERSONAL_DATA_KEY
+
+    client = boto3.client("secretsmanager")
+    try:
+        client.describe_secret(SecretId=PERSONAL_DATA_KEY)
+        return []
+    except client.exceptions.ResourceNotFoundException:
+        value = json.dumps({"key": secrets.token_hex(32)})
+        client.create_secret(Name=PERSONAL_DATA_KEY, SecretString=value)
+        return [PERSONAL_DATA_KEY]

@@ -3,20 +3,37 @@
 Tables (a brand's period is one partition, `brand_period` = `aurora#2026-11`):
 - `sales`: range `figure` = `dealer#model#day`; one item per figure.
 - `traffic`: range `figure` = `dealer#channel#day#source`.
-Writes are puts by that key, so writing a figure again replaces it.
+- `leads`: range `lead` = `dealer#kind#id`; calls and requests from call
+  tracking, without personal data.
+- `contacts`: key `brand_id` + `lead`; a lead's masked and hashed number,
+  deleted by TTL (`expires_at`) after the brand's retention period.
+- `integration-settings`: key `brand_id` + `scope` (`brand` or
+  `dealer#CODE`): retention period and dealers' lead sources.
+Writes are puts by these keys, so writing a figure or lead again replaces it.
 """
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import (
+    BooleanAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
 from pynamodb.models import Model
 
 from chalicelib.dynamo import DecimalAttribute, table_meta
 from chalicelib.integrations.model import (
+    DEFAULT_RETENTION_DAYS,
+    Lead,
+    LeadKind,
+    LeadSource,
     SalesFigure,
     Source,
     TrafficFigure,
+    Utm,
     period_of,
 )
 from chalicelib.network.dynamo import BrandModel
@@ -142,3 +159,119 @@ class DynamoBrandIds:
         # A deployment has a handful of brands: a scan of their ids is cheap.
         scan = BrandModel.scan(attributes_to_get=["brand_id"])
         return sorted(item.brand_id for item in scan)
+
+
+class LeadModel(Model):
+    Meta = table_meta("leads")
+
+    brand_period = UnicodeAttribute(hash_key=True)
+    lead = UnicodeAttribute(range_key=True)
+    kind = UnicodeAttribute()
+    lead_id = UnicodeAttribute()
+    dealer_code = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+    is_unique_target = BooleanAttribute()
+    utm_source = UnicodeAttribute(default="")
+    utm_medium = UnicodeAttribute(default="")
+    utm_campaign = UnicodeAttribute(default="")
+    tracked_phone = UnicodeAttribute(default="")
+    source_channel = UnicodeAttribute(default="")
+    duration_seconds = NumberAttribute(default=0)
+
+
+class ContactModel(Model):
+    Meta = table_meta("contacts")
+
+    brand_id = UnicodeAttribute(hash_key=True)
+    lead = UnicodeAttribute(range_key=True)
+    number_hash = UnicodeAttribute()
+    number_masked = UnicodeAttribute()
+    expires_at = TTLAttribute()
+
+
+class IntegrationSettingModel(Model):
+    Meta = table_meta("integration-settings")
+
+    brand_id = UnicodeAttribute(hash_key=True)
+    scope = UnicodeAttribute(range_key=True)
+    retention_days = NumberAttribute(null=True)
+    lead_source = UnicodeAttribute(null=True)
+
+
+class DynamoLeads:
+    def save_leads(self, brand_id: str, dated: Iterable[tuple[str, Lead]],
+                   retention: timedelta) -> int:
+        leads: dict[str, LeadModel] = {}
+        contacts: dict[str, ContactModel] = {}
+        for period, lead in dated:
+            item = _lead_item(brand_id, period, lead)
+            leads[item.brand_period + item.lead] = item
+            if lead.contact is not None:
+                contacts[item.lead] = ContactModel(
+                    brand_id, item.lead,
+                    number_hash=lead.contact.number_hash,
+                    number_masked=lead.contact.number_masked,
+                    expires_at=lead.at + retention,
+                )
+        _put_all(LeadModel, leads.values())
+        _put_all(ContactModel, contacts.values())
+        return len(leads)
+
+    def leads_of(self, brand_id: str, period: str) -> list[Lead]:
+        return [_lead(item) for item in LeadModel.query(partition(brand_id, period))]
+
+
+class DynamoIntegrationSettings:
+    def lead_sources(self, brand_id: str) -> dict[str, LeadSource]:
+        query = IntegrationSettingModel.query(
+            brand_id, IntegrationSettingModel.scope.startswith("dealer#"))
+        return {item.scope.removeprefix("dealer#"): LeadSource(item.lead_source)
+                for item in query if item.lead_source}
+
+    def set_lead_source(self, brand_id: str, dealer_code: str,
+                        source: LeadSource) -> None:
+        IntegrationSettingModel(brand_id, f"dealer#{dealer_code}",
+                                lead_source=source.value).save()
+
+    def retention_days(self, brand_id: str) -> int:
+        try:
+            item = IntegrationSettingModel.get(brand_id, "brand")
+        except IntegrationSettingModel.DoesNotExist:
+            return DEFAULT_RETENTION_DAYS
+        return int(item.retention_days or DEFAULT_RETENTION_DAYS)
+
+    def set_retention_days(self, brand_id: str, days: int) -> None:
+        IntegrationSettingModel(brand_id, "brand", retention_days=days).save()
+
+
+def _lead_item(brand_id: str, period: str, lead: Lead) -> LeadModel:
+    return LeadModel(
+        partition(brand_id, period),
+        f"{lead.dealer_code}#{lead.kind.value}#{lead.lead_id}",
+        kind=lead.kind.value,
+        lead_id=lead.lead_id,
+        dealer_code=lead.dealer_code,
+        at=lead.at,
+        is_unique_target=lead.is_unique_target,
+        utm_source=lead.utm.source,
+        utm_medium=lead.utm.medium,
+        utm_campaign=lead.utm.campaign,
+        tracked_phone=lead.tracked_phone,
+        source_channel=lead.source_channel,
+        duration_seconds=lead.duration_seconds,
+    )
+
+
+def _lead(item: LeadModel) -> Lead:
+    return Lead(
+        kind=LeadKind(item.kind),
+        lead_id=item.lead_id,
+        dealer_code=item.dealer_code,
+        at=item.at,
+        is_unique_target=bool(item.is_unique_target),
+        utm=Utm(item.utm_source or "", item.utm_medium or "",
+                item.utm_campaign or ""),
+        tracked_phone=item.tracked_phone or "",
+        source_channel=item.source_channel or "",
+        duration_seconds=int(item.duration_seconds or 0),
+    )

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from chalicelib.errors import DomainError, InvalidInput, NotFound, Unauthenticated
 
@@ -90,6 +91,11 @@ def checked_period(period: str) -> str:
 
 def period_of(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
+
+
+def local_period(at: datetime, time_zone: str) -> str:
+    """The period of an instant on the dealer's own calendar."""
+    return period_of(at.astimezone(ZoneInfo(time_zone)).date())
 
 
 def days_of(period: str) -> list[date]:
@@ -195,3 +201,11 @@ class SyncReport:
             "rejected_rows": len(self.rejected),
             "rejected": self.rejected[:REPORTED_REJECTS],
         }
+
+
+DEFAULT_RETENTION_DAYS = 365
+"""How long callers' masked and hashed numbers are kept unless the brand
+sets otherwise."""
+
+DEFAULT_LEAD_SOURCE = LeadSource.DISTRIBUTOR
+"""A dealer's lead source until an admin chooses call tracking."""

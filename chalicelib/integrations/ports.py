@@ -7,10 +7,17 @@ adapter can implement it when the branches meet.
 """
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Protocol
 
+from chalicelib.integrations.calltouch import CalltouchAccess
 from chalicelib.integrations.distributor import DistributorAccess, Fetched
-from chalicelib.integrations.model import SalesFigure, TrafficFigure
+from chalicelib.integrations.model import (
+    Lead,
+    LeadSource,
+    SalesFigure,
+    TrafficFigure,
+)
 
 
 class SalesAndTraffic(Protocol):
@@ -42,6 +49,18 @@ class IntegrationSecrets(Protocol):
 
     def distributor_access(self, brand_id: str) -> DistributorAccess | None: ...
 
+    def calltouch_access(self, dealer_code: str) -> CalltouchAccess | None:
+        """A dealer's Calltouch cabinet and webhook secret, None if it has none."""
+        ...
+
+    def calltouch_dealers(self, brand_id: str) -> list[str]:
+        """Codes of the brand's dealers that have a Calltouch cabinet."""
+        ...
+
+    def personal_data_key(self) -> bytes:
+        """The key callers' numbers are hashed with."""
+        ...
+
 
 class DealerCodes(Protocol):
     """The dealer codes a brand has (the network area's dealers)."""
@@ -53,3 +72,32 @@ class BrandIds(Protocol):
     """Every brand of the deployment."""
 
     def brand_ids(self) -> list[str]: ...
+
+
+class Leads(Protocol):
+    """Calls and requests from call tracking, one per (dealer, kind, id).
+
+    Saving is an upsert by that identity, whichever way a lead arrives (the
+    journal or a webhook), so a lead is never counted twice. Contacts
+    (masked and hashed numbers) are kept apart and expire after `retention`.
+    """
+
+    def save_leads(self, brand_id: str, dated: Iterable[tuple[str, Lead]],
+                   retention: timedelta) -> int:
+        """Store each (period, lead); returns how many were stored."""
+        ...
+
+    def leads_of(self, brand_id: str, period: str) -> list[Lead]: ...
+
+
+class IntegrationSettings(Protocol):
+    def lead_sources(self, brand_id: str) -> dict[str, LeadSource]:
+        """Dealers whose lead source was set; the others use the default."""
+        ...
+
+    def set_lead_source(self, brand_id: str, dealer_code: str,
+                        source: LeadSource) -> None: ...
+
+    def retention_days(self, brand_id: str) -> int: ...
+
+    def set_retention_days(self, brand_id: str, days: int) -> None: ...

@@ -8,8 +8,22 @@ import json
 from functools import cache
 from typing import Any
 
+from chalicelib.integrations.calltouch import CalltouchAccess
 from chalicelib.integrations.distributor import DistributorAccess
 from chalicelib.settings import resource_name
+
+PERSONAL_DATA_KEY = resource_name("personal-data-key")
+"""A JSON object `{"key": "<64 hex digits>"}`; the bootstrap creates one."""
+
+
+def calltouch_secret_name(dealer_code: str) -> str:
+    """`{"brand_id", "site_id", "token", "webhook_secret"}` of one dealer.
+
+    NOTE: named by dealer code alone, because the webhook URL carries only
+    the code; dealer codes are unique across the brands of a deployment
+    (they start with the brand's prefix).
+    """
+    return resource_name(f"calltouch-{dealer_code}")
 
 
 class SecretsManagerSecrets:
@@ -22,6 +36,35 @@ class SecretsManagerSecrets:
         if value is None:
             return None
         return DistributorAccess(base_url=value["base_url"], token=value["token"])
+
+    def calltouch_access(self, dealer_code: str) -> CalltouchAccess | None:
+        value = self._read(calltouch_secret_name(dealer_code))
+        if value is None:
+            return None
+        return CalltouchAccess(
+            brand_id=value["brand_id"], dealer_code=dealer_code,
+            site_id=str(value["site_id"]), token=value["token"],
+            webhook_secret=value["webhook_secret"],
+        )
+
+    def calltouch_dealers(self, brand_id: str) -> list[str]:
+        prefix = calltouch_secret_name("")
+        codes = []
+        paginator = self._client.get_paginator("list_secrets")
+        filters = [{"Key": "name", "Values": [prefix]}]
+        for page in paginator.paginate(Filters=filters):
+            for secret in page["SecretList"]:
+                code = secret["Name"].removeprefix(prefix)
+                access = self.calltouch_access(code)
+                if access is not None and access.brand_id == brand_id:
+                    codes.append(code)
+        return sorted(codes)
+
+    def personal_data_key(self) -> bytes:
+        value = self._read(PERSONAL_DATA_KEY)
+        if value is None:
+            raise LookupError(f"Secret {PERSONAL_DATA_KEY!r} is missing.")
+        return bytes.fromhex(value["key"])
 
     def _fetch(self, name: str) -> dict[str, Any] | None:
         try:

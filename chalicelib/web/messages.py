@@ -140,6 +140,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Вебхук не прошёл проверку секрета.",
         "en": "The webhook did not pass the secret check.",
     },
+    "webhook_not_understood": {
+        "ru": "Тело вебхука не похоже на звонок или заявку.",
+        "en": "The webhook body is neither a call nor a request.",
+    },
     "unsupported_file": {
         "ru": "Файл {file_name} должен быть xlsx или csv.",
         "en": "File {file_name} must be xlsx or csv.",

@@ -2,6 +2,7 @@
 
 import json
 import threading
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -16,6 +17,8 @@ class LoopbackServer:
 
     def __init__(self, route: Route) -> None:
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.arrivals: list[float] = []
+        """`time.monotonic()` of each request, failures included."""
         self.failures: list[int] = []
         """Statuses to answer, one per request, before the route answers."""
         server = self
@@ -24,6 +27,7 @@ class LoopbackServer:
             def do_GET(self) -> None:
                 parts = urlsplit(self.path)
                 query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+                server.arrivals.append(time.monotonic())
                 server.requests.append((parts.path, query))
                 if server.failures:
                     status = server.failures.pop(0)
