@@ -23,6 +23,8 @@ from chalicelib.integrations import service as integrations
 from chalicelib.integrations.schemas import (
     LeadSourceReply,
     LeadSourceUpdate,
+    NetworkQuery,
+    NetworkReply,
     SyncRequest,
     WebhookReply,
 )
@@ -243,3 +245,13 @@ def put_lead_source(request: ApiRequest, code: str) -> LeadSourceReply:
         wiring.integration_settings(), wiring.dealers(), request.caller, code,
         body.lead_source)
     return LeadSourceReply(dealer=dealer, lead_source=source)
+
+
+@api.route("/v1/analytics/network", "GET", summary="Network analytics of a period",
+           query=NetworkQuery, response=NetworkReply)
+def network_analytics(request: ApiRequest) -> Any:
+    query: NetworkQuery = request.query
+    view = integrations.network_analytics(wiring.summaries(), request.caller,
+                                          query.period)
+    brand = network.get_brand(wiring.brands(), request.caller)
+    return NetworkReply.of(view, brand.currency)

@@ -13,9 +13,11 @@ from chalicelib.access.dynamo import UserModel
 from chalicelib.dynamo import table_meta
 from chalicelib.integrations.dynamo import (
     ContactModel,
+    DealerSummaryModel,
     IntegrationSettingModel,
     LeadModel,
     SalesModel,
+    TargetModel,
     TrafficModel,
 )
 from chalicelib.jobs.dynamo import JobModel
@@ -43,6 +45,8 @@ MODELS: tuple[type[Model], ...] = (
     LeadModel,
     ContactModel,
     IntegrationSettingModel,
+    TargetModel,
+    DealerSummaryModel,
 )
 
 

@@ -31,6 +31,8 @@ from chalicelib.integrations.dynamo import (
     DynamoIntegrationSettings,
     DynamoLeads,
     DynamoSalesAndTraffic,
+    DynamoSummaries,
+    DynamoTargets,
 )
 from chalicelib.integrations.leads import Cabinet, Webhook
 from chalicelib.integrations.ports import (
@@ -40,9 +42,13 @@ from chalicelib.integrations.ports import (
     IntegrationSettings,
     Leads,
     SalesAndTraffic,
+    Summaries,
+    Targets,
 )
+from chalicelib.integrations.refresh import AnalyticsInputs, refresh_network
 from chalicelib.integrations.secrets import SecretsManagerSecrets
 from chalicelib.integrations.service import SYNC_JOB, JobStarter, SyncRunner
+from chalicelib.integrations.upstream import NoData
 from chalicelib.jobs.dynamo import DynamoJobs
 from chalicelib.jobs.ports import JobQueue, JobRepository, JobRunner
 from chalicelib.jobs.sqs import SqsJobQueue
@@ -230,12 +236,51 @@ def integration_settings() -> IntegrationSettings:
     return DynamoIntegrationSettings()
 
 
+@_overridable
+def targets() -> Targets:
+    return DynamoTargets()
+
+
+@_overridable
+def summaries() -> Summaries:
+    return DynamoSummaries()
+
+
+@_overridable
+def upstream() -> NoData:
+    """Placements, budgets, reports, photo flags, checklists and statements.
+
+    NOTE: empty until those areas are merged; their adapters implement the
+    ports of `chalicelib.integrations.upstream` and replace this.
+    """
+    return NoData()
+
+
+def analytics_inputs() -> AnalyticsInputs:
+    sources = upstream()
+    return AnalyticsInputs(
+        dealers=dealers(), figures=sales_and_traffic(), leads=leads(),
+        settings=integration_settings(), targets=targets(), placements=sources,
+        budgets=sources, reports=sources, checklists=sources, statements=sources,
+    )
+
+
+def refresh_analytics(brand_id: str, period: str) -> None:
+    """Recompute the period's dealer summaries (after a sync or an import)."""
+    refresh_network(brand_id, period, analytics_inputs(), summaries(), clock())
+
+
 def job_starter() -> JobStarter:
     return JobStarter(jobs(), job_queue(), clock())
 
 
 def webhook() -> Webhook:
-    return Webhook(integration_secrets(), dealers(), leads(), integration_settings())
+    def refresh_dealer(brand_id: str, period: str, code: str) -> None:
+        refresh_network(brand_id, period, analytics_inputs(), summaries(), clock(),
+                        only=[code])
+
+    return Webhook(integration_secrets(), dealers(), leads(), integration_settings(),
+                   after_save=refresh_dealer)
 
 
 def integration_job_runners() -> dict[str, JobRunner]:
@@ -248,5 +293,6 @@ def integration_job_runners() -> dict[str, JobRunner]:
         leads=leads(),
         settings=integration_settings(),
         starter=job_starter(),
+        after_sync=refresh_analytics,
     )
     return {SYNC_JOB: sync}

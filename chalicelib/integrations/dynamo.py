@@ -7,16 +7,23 @@ Tables (a brand's period is one partition, `brand_period` = `aurora#2026-11`):
   tracking, without personal data.
 - `contacts`: key `brand_id` + `lead`; a lead's masked and hashed number,
   deleted by TTL (`expires_at`) after the brand's retention period.
+- `targets`: range `dealer_code`; sales plans by dealer and period.
+- `dealer-summaries`: range `dealer_code`; the network analytics of one
+  dealer and period, recomputed when its inputs change (money as strings
+  inside the JSON `figures`).
 - `integration-settings`: key `brand_id` + `scope` (`brand` or
   `dealer#CODE`): retention period and dealers' lead sources.
 Writes are puts by these keys, so writing a figure or lead again replaces it.
 """
 
+import dataclasses
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 from pynamodb.attributes import (
     BooleanAttribute,
+    JSONAttribute,
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
@@ -25,12 +32,14 @@ from pynamodb.attributes import (
 from pynamodb.models import Model
 
 from chalicelib.dynamo import DecimalAttribute, table_meta
+from chalicelib.integrations.analytics import DealerSummary
 from chalicelib.integrations.model import (
     DEFAULT_RETENTION_DAYS,
     Lead,
     LeadKind,
     LeadSource,
     SalesFigure,
+    SalesTarget,
     Source,
     TrafficFigure,
     Utm,
@@ -275,3 +284,79 @@ def _lead(item: LeadModel) -> Lead:
         source_channel=item.source_channel or "",
         duration_seconds=int(item.duration_seconds or 0),
     )
+
+
+class TargetModel(Model):
+    Meta = table_meta("targets")
+
+    brand_period = UnicodeAttribute(hash_key=True)
+    dealer_code = UnicodeAttribute(range_key=True)
+    units = NumberAttribute()
+    revenue = DecimalAttribute(null=True)
+
+
+class DealerSummaryModel(Model):
+    Meta = table_meta("dealer-summaries")
+
+    brand_period = UnicodeAttribute(hash_key=True)
+    dealer_code = UnicodeAttribute(range_key=True)
+    region = UnicodeAttribute()
+    refreshed_at = UTCDateTimeAttribute()
+    figures = JSONAttribute()
+
+
+class DynamoTargets:
+    def save_targets(self, brand_id: str, targets: Iterable[SalesTarget]) -> int:
+        items = {}
+        for target in targets:
+            key = (partition(brand_id, target.period), target.dealer_code)
+            items[key] = TargetModel(*key, units=target.units, revenue=target.revenue)
+        _put_all(TargetModel, items.values())
+        return len(items)
+
+    def targets_of(self, brand_id: str, period: str) -> dict[str, SalesTarget]:
+        query = TargetModel.query(partition(brand_id, period))
+        return {
+            item.dealer_code: SalesTarget(item.dealer_code, period, int(item.units),
+                                          item.revenue)
+            for item in query
+        }
+
+
+_MONEY_FIELDS = ("budget_plan", "budget_actual", "placement_cost",
+                 "sales_revenue", "bonus")
+_KEPT_APART = ("brand_id", "period", "dealer_code", "region", "refreshed_at")
+
+
+class DynamoSummaries:
+    def save(self, summaries: Iterable[DealerSummary]) -> None:
+        _put_all(DealerSummaryModel, (_summary_item(s) for s in summaries))
+
+    def summaries_of(self, brand_id: str, period: str,
+                     regions: tuple[str, ...] = ()) -> list[DealerSummary]:
+        condition = DealerSummaryModel.region.is_in(*regions) if regions else None
+        query = DealerSummaryModel.query(partition(brand_id, period),
+                                         filter_condition=condition)
+        return [_summary(brand_id, period, item) for item in query]
+
+
+def _summary_item(summary: DealerSummary) -> DealerSummaryModel:
+    figures = {f.name: getattr(summary, f.name) for f in dataclasses.fields(summary)
+               if f.name not in _KEPT_APART}
+    for name in _MONEY_FIELDS:
+        if figures[name] is not None:
+            figures[name] = str(figures[name])
+    return DealerSummaryModel(
+        partition(summary.brand_id, summary.period), summary.dealer_code,
+        region=summary.region, refreshed_at=summary.refreshed_at, figures=figures,
+    )
+
+
+def _summary(brand_id: str, period: str, item: DealerSummaryModel) -> DealerSummary:
+    figures = dict(item.figures)
+    for name in _MONEY_FIELDS:
+        if figures.get(name) is not None:
+            figures[name] = Decimal(figures[name])
+    return DealerSummary(brand_id=brand_id, period=period,
+                         dealer_code=item.dealer_code, region=item.region,
+                         refreshed_at=item.refreshed_at, **figures)

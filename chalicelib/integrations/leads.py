@@ -85,7 +85,8 @@ class Webhook:
     dealers: DealerRepository
     leads: Leads
     settings: IntegrationSettings
-    after_save: Callable[[str, str], None] = lambda brand_id, period: None
+    after_save: Callable[[str, str, str], None] = lambda brand, period, code: None
+    """Called with (brand, period, dealer) after a lead was stored."""
 
 
 def accept_webhook(
@@ -106,7 +107,7 @@ def accept_webhook(
     period = local_period(lead.at, dealer.time_zone)
     retention = timedelta(days=webhook.settings.retention_days(access.brand_id))
     webhook.leads.save_leads(access.brand_id, [(period, lead)], retention)
-    webhook.after_save(access.brand_id, period)
+    webhook.after_save(access.brand_id, period, dealer.code)
     return {"kind": lead.kind.value, "id": lead.lead_id, "period": period}
 
 

@@ -209,3 +209,13 @@ sets otherwise."""
 
 DEFAULT_LEAD_SOURCE = LeadSource.DISTRIBUTOR
 """A dealer's lead source until an admin chooses call tracking."""
+
+
+@dataclass(frozen=True, slots=True)
+class SalesTarget:
+    """A dealer's sales plan of a period."""
+
+    dealer_code: str
+    period: str
+    units: int
+    revenue: Decimal | None = None

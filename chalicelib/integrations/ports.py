@@ -10,12 +10,14 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Protocol
 
+from chalicelib.integrations.analytics import DealerSummary
 from chalicelib.integrations.calltouch import CalltouchAccess
 from chalicelib.integrations.distributor import DistributorAccess, Fetched
 from chalicelib.integrations.model import (
     Lead,
     LeadSource,
     SalesFigure,
+    SalesTarget,
     TrafficFigure,
 )
 
@@ -101,3 +103,22 @@ class IntegrationSettings(Protocol):
     def retention_days(self, brand_id: str) -> int: ...
 
     def set_retention_days(self, brand_id: str, days: int) -> None: ...
+
+
+class Targets(Protocol):
+    """Sales plans by dealer and period (imported from spreadsheets)."""
+
+    def save_targets(self, brand_id: str, targets: Iterable[SalesTarget]) -> int:
+        """Upsert by (period, dealer); returns how many were stored."""
+        ...
+
+    def targets_of(self, brand_id: str, period: str) -> dict[str, SalesTarget]: ...
+
+
+class Summaries(Protocol):
+    """Stored dealer summaries, one per (brand, period, dealer)."""
+
+    def save(self, summaries: Iterable[DealerSummary]) -> None: ...
+
+    def summaries_of(self, brand_id: str, period: str,
+                     regions: tuple[str, ...] = ()) -> list[DealerSummary]: ...

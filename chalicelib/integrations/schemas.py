@@ -1,9 +1,12 @@
 """Request and response models of the integration, analytics and export routes."""
 
-from typing import Annotated
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from chalicelib.integrations.analytics import DealerSummary, NetworkView, Totals
 from chalicelib.integrations.model import LeadSource
 from chalicelib.web.schemas import Body, Reply
 
@@ -29,3 +32,129 @@ class WebhookReply(Reply):
     kind: str
     id: str
     period: str
+
+
+class Money(Reply):
+    amount: str = Field(examples=["125000.50"])
+    currency: str = Field(examples=["RUB"])
+
+
+class NetworkQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    period: Period
+    format: Literal["json", "xlsx"] = "json"
+
+
+class TotalsReply(Reply):
+    dealers: int
+    budget_plan: Money
+    budget_actual: Money
+    placements_by_status: dict[str, int]
+    placement_cost: Money
+    reports_due: int
+    reports_on_time: int
+    on_time_pct: str | None = Field(description="Percent, one decimal; null "
+                                                "when no report is due.")
+    leads: int
+    cpl: Money | None = Field(description="Cost per lead; null without leads.")
+    sales_units: int
+    sales_revenue: Money
+    sales_plan_units: int
+    sales_pct: str | None
+    checklist: dict[str, int]
+    bonus: Money
+
+
+class DealerFiguresReply(Reply):
+    dealer: str
+    name: str
+    city: str
+    region: str
+    category: str
+    budget_plan: Money
+    budget_actual: Money
+    placements_by_status: dict[str, int]
+    placement_cost: Money
+    reports_due: int
+    reports_on_time: int
+    leads: int
+    actions: int
+    cpl: Money | None
+    sales_units: int
+    sales_revenue: Money
+    sales_plan_units: int | None
+    checklist: dict[str, int]
+    bonus: Money | None
+    bonus_kind: Literal["estimated", "final"] | None
+    refreshed_at: datetime
+
+
+class NetworkReply(Reply):
+    period: str
+    totals: TotalsReply
+    by_region: dict[str, TotalsReply]
+    by_city: dict[str, TotalsReply]
+    by_category: dict[str, TotalsReply]
+    dealers: list[DealerFiguresReply]
+
+    @classmethod
+    def of(cls, view: NetworkView, currency: str) -> "NetworkReply":
+        def money(amount: Decimal | None) -> Money | None:
+            return None if amount is None else Money(amount=str(amount),
+                                                      currency=currency)
+
+        def totals(of: Totals) -> TotalsReply:
+            return TotalsReply.model_construct(
+                dealers=of.dealers, budget_plan=money(of.budget_plan),
+                budget_actual=money(of.budget_actual),
+                placements_by_status=of.placements_by_status,
+                placement_cost=money(of.placement_cost),
+                reports_due=of.reports_due, reports_on_time=of.reports_on_time,
+                on_time_pct=_text(of.on_time_pct), leads=of.leads,
+                cpl=money(of.cpl), sales_units=of.sales_units,
+                sales_revenue=money(of.sales_revenue),
+                sales_plan_units=of.sales_plan_units,
+                sales_pct=_text(of.sales_pct),
+                checklist=_checklist(of), bonus=money(of.bonus),
+            )
+
+        def dealer(of: DealerSummary) -> DealerFiguresReply:
+            kind = None if of.bonus is None else (
+                "final" if of.bonus_final else "estimated")
+            return DealerFiguresReply.model_construct(
+                dealer=of.dealer_code, name=of.dealer_name, city=of.city,
+                region=of.region, category=of.category,
+                budget_plan=money(of.budget_plan),
+                budget_actual=money(of.budget_actual),
+                placements_by_status=of.placements_by_status,
+                placement_cost=money(of.placement_cost),
+                reports_due=of.reports_due, reports_on_time=of.reports_on_time,
+                leads=of.leads, actions=of.actions, cpl=money(of.cpl),
+                sales_units=of.sales_units, sales_revenue=money(of.sales_revenue),
+                sales_plan_units=of.sales_plan_units, checklist=_checklist(of),
+                bonus=money(of.bonus), bonus_kind=kind,
+                refreshed_at=of.refreshed_at,
+            )
+
+        return cls.model_construct(
+            period=view.period, totals=totals(view.totals),
+            by_region={k: totals(v) for k, v in view.by_region.items()},
+            by_city={k: totals(v) for k, v in view.by_city.items()},
+            by_category={k: totals(v) for k, v in view.by_category.items()},
+            dealers=[dealer(summary) for summary in view.dealers],
+        )
+
+
+class DownloadReply(Reply):
+    url: str
+    expires_at: datetime
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _checklist(of: Totals | DealerSummary) -> dict[str, int]:
+    return {"met": of.checklist_met, "not_met": of.checklist_not_met,
+            "unknown": of.checklist_unknown}

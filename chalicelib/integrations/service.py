@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from chalicelib.access.model import Caller
 from chalicelib.access.policy import Action, ensure_permitted
 from chalicelib.clock import Clock
+from chalicelib.integrations.analytics import NetworkView, network_view
 from chalicelib.integrations.calltouch import CalltouchAccess
 from chalicelib.integrations.leads import Cabinet, days_to_pull, pull_dealer
 from chalicelib.integrations.model import (
@@ -31,6 +32,7 @@ from chalicelib.integrations.ports import (
     IntegrationSettings,
     Leads,
     SalesAndTraffic,
+    Summaries,
 )
 from chalicelib.integrations.sync import sync_distributor
 from chalicelib.jobs import service as jobs_service
@@ -199,3 +201,12 @@ def set_lead_source(settings: IntegrationSettings, dealers: DealerRepository,
     ensure_permitted(caller, Action.WRITE_DEALERS)
     settings.set_lead_source(caller.brand_id, dealer.code, source)
     return dealer.code, source
+
+
+def network_analytics(summaries: Summaries, caller: Caller,
+                      period: str) -> NetworkView:
+    """The network's figures of a period, in the caller's regions."""
+    ensure_permitted(caller, Action.READ_NETWORK_ANALYTICS)
+    checked_period(period)
+    stored = summaries.summaries_of(caller.brand_id, period, caller.regions)
+    return network_view(period, stored)
