@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint seed clean
+.PHONY: run test lint seed bench clean
 
 run: $(STAMP)
 	$(BIN)/dmm up
@@ -28,6 +28,10 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# Handler time of the network analytics for 1,000 dealers, as JSON.
+bench: $(STAMP)
+	PYTHONPATH=. $(BIN)/python scripts/bench_analytics.py --dealers 1000
 
 clean:
 	rm -rf $(VENV) .local

@@ -254,4 +254,4 @@ def network_analytics(request: ApiRequest) -> Any:
     view = integrations.network_analytics(wiring.summaries(), request.caller,
                                           query.period)
     brand = network.get_brand(wiring.brands(), request.caller)
-    return NetworkReply.of(view, brand.currency)
+    return NetworkReply.plain(view, brand.currency)

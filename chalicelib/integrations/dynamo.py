@@ -8,15 +8,15 @@ Tables (a brand's period is one partition, `brand_period` = `aurora#2026-11`):
 - `contacts`: key `brand_id` + `lead`; a lead's masked and hashed number,
   deleted by TTL (`expires_at`) after the brand's retention period.
 - `targets`: range `dealer_code`; sales plans by dealer and period.
-- `dealer-summaries`: range `dealer_code`; the network analytics of one
-  dealer and period, recomputed when its inputs change (money as strings
-  inside the JSON `figures`).
+- `dealer-summaries`: range `chunk`; the network analytics of a period's
+  dealers, in a few versioned chunks, recomputed when inputs change.
 - `integration-settings`: key `brand_id` + `scope` (`brand` or
   `dealer#CODE`): retention period and dealers' lead sources.
 Writes are puts by these keys, so writing a figure or lead again replaces it.
 """
 
 import dataclasses
+import hashlib
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -28,10 +28,12 @@ from pynamodb.attributes import (
     TTLAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
+    VersionAttribute,
 )
 from pynamodb.models import Model
 
-from chalicelib.dynamo import DecimalAttribute, table_meta
+from chalicelib.dynamo import DecimalAttribute, save_versioned, table_meta
+from chalicelib.errors import Conflict
 from chalicelib.integrations.analytics import DealerSummary
 from chalicelib.integrations.model import (
     DEFAULT_RETENTION_DAYS,
@@ -296,13 +298,25 @@ class TargetModel(Model):
 
 
 class DealerSummaryModel(Model):
+    """A chunk of a period's dealer summaries (`CHUNKS` chunks per period).
+
+    NOTE: summaries are kept in a few chunks rather than one item per dealer
+    so that the network view reads a few items, not a thousand: the read is
+    what bounds the handler's time.
+    """
+
     Meta = table_meta("dealer-summaries")
 
     brand_period = UnicodeAttribute(hash_key=True)
-    dealer_code = UnicodeAttribute(range_key=True)
-    region = UnicodeAttribute()
-    refreshed_at = UTCDateTimeAttribute()
-    figures = JSONAttribute()
+    chunk = UnicodeAttribute(range_key=True)
+    dealers = JSONAttribute()
+    """Dealer code → figures (money as strings)."""
+    version = VersionAttribute()
+
+
+CHUNKS = 16
+"""1,000 dealers make chunks of about 45 KB, far below DynamoDB's 400 KB."""
+CHUNK_RETRIES = 5
 
 
 class DynamoTargets:
@@ -325,38 +339,68 @@ class DynamoTargets:
 
 _MONEY_FIELDS = ("budget_plan", "budget_actual", "placement_cost",
                  "sales_revenue", "bonus")
-_KEPT_APART = ("brand_id", "period", "dealer_code", "region", "refreshed_at")
+_KEPT_APART = ("brand_id", "period", "dealer_code", "refreshed_at")
 
 
 class DynamoSummaries:
     def save(self, summaries: Iterable[DealerSummary]) -> None:
-        _put_all(DealerSummaryModel, (_summary_item(s) for s in summaries))
+        chunks: dict[tuple[str, str], dict[str, dict]] = {}
+        for summary in summaries:
+            key = (partition(summary.brand_id, summary.period),
+                   _chunk_of(summary.dealer_code))
+            chunks.setdefault(key, {})[summary.dealer_code] = _figures(summary)
+        for (brand_period, chunk), figures in chunks.items():
+            _merge_chunk(brand_period, chunk, figures)
 
     def summaries_of(self, brand_id: str, period: str,
                      regions: tuple[str, ...] = ()) -> list[DealerSummary]:
-        condition = DealerSummaryModel.region.is_in(*regions) if regions else None
-        query = DealerSummaryModel.query(partition(brand_id, period),
-                                         filter_condition=condition)
-        return [_summary(brand_id, period, item) for item in query]
+        found = []
+        for item in DealerSummaryModel.query(partition(brand_id, period)):
+            for code, figures in dict(item.dealers).items():
+                if not regions or figures["region"] in regions:
+                    found.append(_summary(brand_id, period, code, figures))
+        return found
 
 
-def _summary_item(summary: DealerSummary) -> DealerSummaryModel:
+def _chunk_of(dealer_code: str) -> str:
+    digest = hashlib.sha256(dealer_code.encode()).digest()
+    return f"chunk#{digest[0] % CHUNKS:02d}"
+
+
+def _merge_chunk(brand_period: str, chunk: str, figures: dict[str, dict]) -> None:
+    """Replace these dealers' entries in a chunk; a concurrent writer makes
+    the save fail its version check, and the merge starts again."""
+    for _ in range(CHUNK_RETRIES):
+        try:
+            item = DealerSummaryModel.get(brand_period, chunk)
+            expected: int | None = int(item.version)
+            merged = {**dict(item.dealers), **figures}
+        except DealerSummaryModel.DoesNotExist:
+            expected, merged = None, figures
+        fresh = DealerSummaryModel(brand_period, chunk, dealers=merged)
+        try:
+            save_versioned(fresh, expected)
+            return
+        except Conflict:
+            continue
+    raise Conflict(f"Chunk {chunk!r} of {brand_period!r} kept changing.")
+
+
+def _figures(summary: DealerSummary) -> dict:
     figures = {f.name: getattr(summary, f.name) for f in dataclasses.fields(summary)
                if f.name not in _KEPT_APART}
     for name in _MONEY_FIELDS:
         if figures[name] is not None:
             figures[name] = str(figures[name])
-    return DealerSummaryModel(
-        partition(summary.brand_id, summary.period), summary.dealer_code,
-        region=summary.region, refreshed_at=summary.refreshed_at, figures=figures,
-    )
+    figures["refreshed_at"] = summary.refreshed_at.isoformat()
+    return figures
 
 
-def _summary(brand_id: str, period: str, item: DealerSummaryModel) -> DealerSummary:
-    figures = dict(item.figures)
+def _summary(brand_id: str, period: str, code: str, stored: dict) -> DealerSummary:
+    figures = dict(stored)
     for name in _MONEY_FIELDS:
         if figures.get(name) is not None:
             figures[name] = Decimal(figures[name])
-    return DealerSummary(brand_id=brand_id, period=period,
-                         dealer_code=item.dealer_code, region=item.region,
-                         refreshed_at=item.refreshed_at, **figures)
+    figures["refreshed_at"] = datetime.fromisoformat(figures["refreshed_at"])
+    return DealerSummary(brand_id=brand_id, period=period, dealer_code=code,
+                         **figures)

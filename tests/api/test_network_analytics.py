@@ -147,3 +147,14 @@ def test_dealers_may_not_read_network_analytics_and_other_brands_see_none(
     assert dealer.status_code == 403
     assert taiga["dealers"] == [] and taiga["totals"]["dealers"] == 0
     assert bad.status_code == 400
+
+
+def test_network_reply_matches_its_schema(client, auth, network):
+    from chalicelib.integrations.schemas import NetworkReply
+
+    view = json_of(client.http.get(f"/v1/analytics/network?period={NOV}",
+                                   headers=auth(Role.ANALYST)))
+
+    checked = NetworkReply.model_validate(view).model_dump(mode="json")
+    assert len(checked["dealers"]) == len(view["dealers"])
+    assert checked["totals"] == view["totals"]
