@@ -18,14 +18,19 @@ from chalicelib.access.schemas import (
     UserReply,
     UserUpdate,
 )
+from chalicelib.integrations import imports as file_imports
 from chalicelib.integrations import leads as call_tracking
 from chalicelib.integrations import service as integrations
+from chalicelib.integrations.handlers import process_upload_messages
 from chalicelib.integrations.schemas import (
+    ImportReply,
     LeadSourceReply,
     LeadSourceUpdate,
     NetworkQuery,
     NetworkReply,
+    NewImport,
     SyncRequest,
+    UploadReply,
     WebhookReply,
 )
 from chalicelib.jobs import service as jobs
@@ -255,3 +260,34 @@ def network_analytics(request: ApiRequest) -> Any:
                                           query.period)
     brand = network.get_brand(wiring.brands(), request.caller)
     return NetworkReply.plain(view, brand.currency)
+
+
+@api.route("/v1/imports", "POST", summary="Upload a spreadsheet of targets, sales "
+           "or traffic", body=NewImport, response=ImportReply, status=201,
+           idempotent=True)
+def start_import(request: ApiRequest) -> ImportReply:
+    body: NewImport = request.body
+    found, upload = file_imports.start_import(
+        wiring.file_imports(), wiring.import_files(), wiring.clock(), request.caller,
+        body.kind, body.file_name)
+    return ImportReply(import_id=found.import_id, kind=found.kind,
+                       file_name=found.file_name, job_id=found.job_id,
+                       upload=UploadReply(url=upload.url, fields=upload.fields),
+                       expires_at=upload.expires_at)
+
+
+@api.route("/v1/imports/{import_id}", "GET", summary="An import and its job",
+           response=ImportReply)
+def get_import(request: ApiRequest, import_id: str) -> ImportReply:
+    found = file_imports.get_import(wiring.file_imports(), request.caller, import_id)
+    return ImportReply(import_id=found.import_id, kind=found.kind,
+                       file_name=found.file_name, job_id=found.job_id)
+
+
+@app.on_sqs_message(queue=resources.IMPORT_UPLOADS.name, batch_size=10)
+def import_uploads(event: Any) -> dict:
+    def arrived(key: str) -> object:
+        return file_imports.upload_arrived(wiring.file_imports(),
+                                           wiring.start_import_job, key)
+
+    return process_upload_messages(event.to_dict(), event.context, arrived)

@@ -31,3 +31,26 @@ class Queue:
 JOBS = Queue("jobs", visibility_timeout_seconds=960, max_receives=3)
 
 QUEUES: tuple[Queue, ...] = (JOBS,)
+
+
+@dataclass(frozen=True, slots=True)
+class Bucket:
+    kind: str
+    notify_queue: Queue | None = None
+    """Queue told of each object created (S3 event notifications)."""
+
+    @property
+    def name(self) -> str:
+        return resource_name(self.kind)
+
+
+# Uploaded spreadsheets (prefix `uploads/`) and generated downloads
+# (`downloads/`); each upload is announced on the queue below.
+IMPORT_UPLOADS = Queue("import-uploads", visibility_timeout_seconds=60,
+                       max_receives=5)
+IMPORTS = Bucket("imports", notify_queue=IMPORT_UPLOADS)
+# Parquet for the BI tool (chalicelib/integrations/README.md).
+BI = Bucket("bi")
+
+QUEUES = (*QUEUES, IMPORT_UPLOADS)
+BUCKETS: tuple[Bucket, ...] = (IMPORTS, BI)

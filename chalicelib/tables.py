@@ -14,6 +14,7 @@ from chalicelib.dynamo import table_meta
 from chalicelib.integrations.dynamo import (
     ContactModel,
     DealerSummaryModel,
+    ImportModel,
     IntegrationSettingModel,
     LeadModel,
     SalesModel,
@@ -47,6 +48,7 @@ MODELS: tuple[type[Model], ...] = (
     IntegrationSettingModel,
     TargetModel,
     DealerSummaryModel,
+    ImportModel,
 )
 
 

@@ -28,11 +28,19 @@ from chalicelib.integrations.calltouch import CalltouchAccess, CalltouchCabinet
 from chalicelib.integrations.distributor import DistributorPlatform
 from chalicelib.integrations.dynamo import (
     DynamoBrandIds,
+    DynamoFileImports,
     DynamoIntegrationSettings,
     DynamoLeads,
     DynamoSalesAndTraffic,
     DynamoSummaries,
     DynamoTargets,
+)
+from chalicelib.integrations.files import S3Files
+from chalicelib.integrations.imports import (
+    IMPORT_JOB,
+    FileImport,
+    FileImports,
+    ImportRunner,
 )
 from chalicelib.integrations.leads import Cabinet, Webhook
 from chalicelib.integrations.ports import (
@@ -47,9 +55,15 @@ from chalicelib.integrations.ports import (
 )
 from chalicelib.integrations.refresh import AnalyticsInputs, refresh_network
 from chalicelib.integrations.secrets import SecretsManagerSecrets
-from chalicelib.integrations.service import SYNC_JOB, JobStarter, SyncRunner
+from chalicelib.integrations.service import (
+    SYNC_JOB,
+    DealerCodesOf,
+    JobStarter,
+    SyncRunner,
+)
 from chalicelib.integrations.upstream import NoData
 from chalicelib.jobs.dynamo import DynamoJobs
+from chalicelib.jobs.model import Job
 from chalicelib.jobs.ports import JobQueue, JobRepository, JobRunner
 from chalicelib.jobs.sqs import SqsJobQueue
 from chalicelib.network.dynamo import DynamoBrands, DynamoDealers
@@ -270,6 +284,21 @@ def refresh_analytics(brand_id: str, period: str) -> None:
     refresh_network(brand_id, period, analytics_inputs(), summaries(), clock())
 
 
+@_overridable
+def file_imports() -> FileImports:
+    return DynamoFileImports()
+
+
+@_overridable
+def import_files() -> S3Files:
+    return S3Files(_client("s3"), resources.IMPORTS.name)
+
+
+def start_import_job(found: FileImport) -> Job:
+    return job_starter().start(found.brand_id, found.started_by, IMPORT_JOB,
+                               {"import_id": found.import_id})
+
+
 def job_starter() -> JobStarter:
     return JobStarter(jobs(), job_queue(), clock())
 
@@ -295,4 +324,9 @@ def integration_job_runners() -> dict[str, JobRunner]:
         starter=job_starter(),
         after_sync=refresh_analytics,
     )
-    return {SYNC_JOB: sync}
+    imports = ImportRunner(
+        imports=file_imports(), slots=import_files(),
+        dealers=DealerCodesOf(dealers()), figures=sales_and_traffic(),
+        targets=targets(), after_import=refresh_analytics,
+    )
+    return {SYNC_JOB: sync, IMPORT_JOB: imports}

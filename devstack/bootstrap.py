@@ -12,7 +12,7 @@ from chalicelib.tables import MODELS
 
 def create_all() -> dict[str, list[str]]:
     return {"tables": create_tables(), "queues": create_queues(),
-            "secrets": create_secrets()}
+            "secrets": create_secrets(), "buckets": create_buckets()}
 
 
 def create_tables() -> list[str]:
@@ -56,3 +56,31 @@ def create_secrets() -> list[str]:
         value = json.dumps({"key": secrets.token_hex(32)})
         client.create_secret(Name=PERSONAL_DATA_KEY, SecretString=value)
         return [PERSONAL_DATA_KEY]
+
+
+def create_buckets() -> list[str]:
+    """Buckets, with their upload notifications to SQS where declared."""
+    s3 = boto3.client("s3")
+    sqs = boto3.client("sqs")
+    existing = {bucket["Name"] for bucket in s3.list_buckets().get("Buckets", [])}
+    created = []
+    for bucket in resources.BUCKETS:
+        if bucket.name not in existing:
+            region = s3.meta.region_name
+            config = ({} if region == "us-east-1" else
+                      {"CreateBucketConfiguration": {"LocationConstraint": region}})
+            s3.create_bucket(Bucket=bucket.name, **config)
+            created.append(bucket.name)
+        if bucket.notify_queue is not None:
+            url = sqs.get_queue_url(QueueName=bucket.notify_queue.name)["QueueUrl"]
+            arn = sqs.get_queue_attributes(
+                QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            s3.put_bucket_notification_configuration(
+                Bucket=bucket.name,
+                NotificationConfiguration={"QueueConfigurations": [{
+                    "QueueArn": arn, "Events": ["s3:ObjectCreated:*"],
+                    "Filter": {"Key": {"FilterRules": [
+                        {"Name": "prefix", "Value": "uploads/"}]}},
+                }]},
+            )
+    return created

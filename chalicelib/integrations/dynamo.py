@@ -10,6 +10,7 @@ Tables (a brand's period is one partition, `brand_period` = `aurora#2026-11`):
 - `targets`: range `dealer_code`; sales plans by dealer and period.
 - `dealer-summaries`: range `chunk`; the network analytics of a period's
   dealers, in a few versioned chunks, recomputed when inputs change.
+- `imports`: key `import_id`; one uploaded spreadsheet and its job.
 - `integration-settings`: key `brand_id` + `scope` (`brand` or
   `dealer#CODE`): retention period and dealers' lead sources.
 Writes are puts by these keys, so writing a figure or lead again replaces it.
@@ -35,6 +36,7 @@ from pynamodb.models import Model
 from chalicelib.dynamo import DecimalAttribute, save_versioned, table_meta
 from chalicelib.errors import Conflict
 from chalicelib.integrations.analytics import DealerSummary
+from chalicelib.integrations.imports import FileImport
 from chalicelib.integrations.model import (
     DEFAULT_RETENTION_DAYS,
     Lead,
@@ -47,6 +49,7 @@ from chalicelib.integrations.model import (
     Utm,
     period_of,
 )
+from chalicelib.integrations.sheets import ImportKind
 from chalicelib.network.dynamo import BrandModel
 
 
@@ -404,3 +407,38 @@ def _summary(brand_id: str, period: str, code: str, stored: dict) -> DealerSumma
     figures["refreshed_at"] = datetime.fromisoformat(figures["refreshed_at"])
     return DealerSummary(brand_id=brand_id, period=period, dealer_code=code,
                          **figures)
+
+
+class ImportModel(Model):
+    Meta = table_meta("imports")
+
+    import_id = UnicodeAttribute(hash_key=True)
+    brand_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    file_name = UnicodeAttribute()
+    object_key = UnicodeAttribute()
+    started_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    job_id = UnicodeAttribute(null=True)
+    version = VersionAttribute()
+
+
+class DynamoFileImports:
+    def get(self, import_id: str) -> FileImport | None:
+        try:
+            item = ImportModel.get(import_id)
+        except ImportModel.DoesNotExist:
+            return None
+        return FileImport(item.import_id, item.brand_id, ImportKind(item.kind),
+                          item.file_name, item.object_key, item.started_by,
+                          item.created_at, item.job_id, int(item.version))
+
+    def save(self, found: FileImport, expected_version: int | None) -> FileImport:
+        item = ImportModel(
+            found.import_id, brand_id=found.brand_id, kind=found.kind.value,
+            file_name=found.file_name, object_key=found.object_key,
+            started_by=found.started_by, created_at=found.created_at,
+            job_id=found.job_id,
+        )
+        save_versioned(item, expected_version)
+        return dataclasses.replace(found, version=int(item.version))

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib.integrations.analytics import DealerSummary, NetworkView, Totals
 from chalicelib.integrations.model import LeadSource
+from chalicelib.integrations.sheets import ImportKind
 from chalicelib.web.schemas import Body, Reply
 
 Period = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
@@ -167,3 +168,23 @@ def _text(value: Decimal | None) -> str | None:
 def _checklist(of: Totals | DealerSummary) -> dict[str, int]:
     return {"met": of.checklist_met, "not_met": of.checklist_not_met,
             "unknown": of.checklist_unknown}
+
+
+class NewImport(Body):
+    kind: ImportKind
+    file_name: str = Field(min_length=5, max_length=200,
+                           examples=["targets-2026-11.xlsx"])
+
+
+class UploadReply(Reply):
+    url: str
+    fields: dict[str, str]
+
+
+class ImportReply(Reply):
+    import_id: str
+    kind: ImportKind
+    file_name: str
+    job_id: str | None = Field(description="Set once the upload has arrived.")
+    upload: UploadReply | None = None
+    expires_at: datetime | None = None
