@@ -23,6 +23,7 @@ from chalicelib.integrations import leads as call_tracking
 from chalicelib.integrations import service as integrations
 from chalicelib.integrations.handlers import process_upload_messages
 from chalicelib.integrations.schemas import (
+    DownloadReply,
     ImportReply,
     LeadSourceReply,
     LeadSourceUpdate,
@@ -258,6 +259,10 @@ def network_analytics(request: ApiRequest) -> Any:
     query: NetworkQuery = request.query
     view = integrations.network_analytics(wiring.summaries(), request.caller,
                                           query.period)
+    if query.format == "xlsx":
+        url, expires_at = integrations.network_workbook_link(
+            view, wiring.import_files(), request.caller, wiring.clock())
+        return DownloadReply(url=url, expires_at=expires_at)
     brand = network.get_brand(wiring.brands(), request.caller)
     return NetworkReply.plain(view, brand.currency)
 

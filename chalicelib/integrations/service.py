@@ -4,10 +4,11 @@ A sync is a job (API.md: long work): the route checks who may start it and
 answers 202; the job runner does the work with the adapters it is given.
 """
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from chalicelib.access.model import Caller
@@ -210,3 +211,26 @@ def network_analytics(summaries: Summaries, caller: Caller,
     checked_period(period)
     stored = summaries.summaries_of(caller.brand_id, period, caller.regions)
     return network_view(period, stored)
+
+
+DOWNLOAD_LIFETIME = timedelta(minutes=15)
+
+
+class DownloadShelf(Protocol):
+    def write(self, key: str, body: bytes, content_type: str) -> None: ...
+
+    def download_link(self, key: str, lifetime: timedelta) -> str: ...
+
+
+def network_workbook_link(view: NetworkView, shelf: DownloadShelf, caller: Caller,
+                          clock: Clock) -> tuple[str, datetime]:
+    """The view as xlsx, behind a short-lived link."""
+    from chalicelib.integrations.workbook import network_workbook
+
+    key = (f"downloads/{caller.brand_id}/analytics-{view.period}-"
+           f"{uuid.uuid4().hex}.xlsx")
+    shelf.write(key, network_workbook(view), XLSX)
+    return shelf.download_link(key, DOWNLOAD_LIFETIME), clock() + DOWNLOAD_LIFETIME
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -158,3 +158,22 @@ def test_network_reply_matches_its_schema(client, auth, network):
     checked = NetworkReply.model_validate(view).model_dump(mode="json")
     assert len(checked["dealers"]) == len(view["dealers"])
     assert checked["totals"] == view["totals"]
+
+
+def test_the_network_view_downloads_as_an_xlsx_workbook(client, auth, network):
+    import io
+
+    import requests
+    from openpyxl import load_workbook
+
+    reply = json_of(client.http.get(f"/v1/analytics/network?period={NOV}&format=xlsx",
+                                    headers=auth(Role.IMPORTER_MANAGER)))
+    body = requests.get(reply["url"], timeout=10).content
+
+    book = load_workbook(io.BytesIO(body), read_only=True)
+    rows = list(book["dealers"].iter_rows(values_only=True))
+    totals = list(book["totals"].iter_rows(values_only=True))
+    assert rows[0][0] == "dealer" and len(rows) - 1 >= 70
+    moscow = next(row for row in rows if row[0] == "AUR-MSK-01")
+    assert moscow[7] == 100000.0 and moscow[13] == 4
+    assert totals[1][10] == 5
