@@ -18,17 +18,21 @@ from chalicelib.access.schemas import (
     UserReply,
     UserUpdate,
 )
+from chalicelib.integrations import exports as bi_exports
 from chalicelib.integrations import imports as file_imports
 from chalicelib.integrations import leads as call_tracking
 from chalicelib.integrations import service as integrations
 from chalicelib.integrations.handlers import process_upload_messages
 from chalicelib.integrations.schemas import (
     DownloadReply,
+    ExportPage,
+    ExportReply,
     ImportReply,
     LeadSourceReply,
     LeadSourceUpdate,
     NetworkQuery,
     NetworkReply,
+    NewExport,
     NewImport,
     SyncRequest,
     UploadReply,
@@ -296,3 +300,49 @@ def import_uploads(event: Any) -> dict:
                                            wiring.start_import_job, key)
 
     return process_upload_messages(event.to_dict(), event.context, arrived)
+
+
+@api.route("/v1/exports", "POST", summary="Export a period to the BI bucket (a job)",
+           body=NewExport, response=ExportReply, status=202, idempotent=True)
+def start_export(request: ApiRequest) -> ExportReply:
+    body: NewExport = request.body
+    export = bi_exports.start_export(wiring.exports(), wiring.start_export_job,
+                                     wiring.clock(), request.caller, body.period)
+    return ExportReply.of(export)
+
+
+@api.route("/v1/exports", "GET", summary="The brand's exports, newest first",
+           query=ListQuery, response=ExportPage)
+def list_exports(request: ApiRequest) -> ExportPage:
+    query: ListQuery = request.query
+    page = bi_exports.list_exports(wiring.exports(), request.caller, query.limit,
+                                   query.cursor)
+    return ExportPage(items=[ExportReply.of(e) for e in page.items],
+                      next_cursor=page.next_cursor)
+
+
+@api.route("/v1/exports/{export_id}", "GET", summary="One export",
+           response=ExportReply)
+def get_export(request: ApiRequest, export_id: str) -> ExportReply:
+    return ExportReply.of(bi_exports.get_export(wiring.exports(), request.caller,
+                                                export_id))
+
+
+@app.on_sqs_message(queue=resources.EXPORT_JOBS.name, batch_size=1)
+def run_export_jobs(event: Any) -> dict:
+    # The only function with the parquet layer (pyarrow) attached.
+    def run(job_id: str) -> object:
+        return jobs.run_job(wiring.jobs(), wiring.export_job_runners(),
+                            wiring.clock(), job_id)
+
+    return process_job_messages(event.to_dict(), event.context, run)
+
+
+@app.schedule(Cron(0, 4, "*", "*", "?", "*"))
+def nightly_exports(event: Any) -> dict:
+    # Three hours after the nightly syncs start (01:00 UTC).
+    started = integrations.start_nightly_exports(
+        wiring.exports(), wiring.start_export_job, wiring.brand_ids(),
+        wiring.brands(), wiring.clock())
+    logger.info("nightly exports started", integration="bi", count=len(started))
+    return {"started": len(started)}

@@ -52,5 +52,8 @@ IMPORTS = Bucket("imports", notify_queue=IMPORT_UPLOADS)
 # Parquet for the BI tool (chalicelib/integrations/README.md).
 BI = Bucket("bi")
 
-QUEUES = (*QUEUES, IMPORT_UPLOADS)
+# Export jobs run in their own function, the only one with the parquet layer.
+EXPORT_JOBS = Queue("export-jobs", visibility_timeout_seconds=960, max_receives=3)
+
+QUEUES = (*QUEUES, IMPORT_UPLOADS, EXPORT_JOBS)
 BUCKETS: tuple[Bucket, ...] = (IMPORTS, BI)

@@ -14,6 +14,7 @@ from chalicelib.dynamo import table_meta
 from chalicelib.integrations.dynamo import (
     ContactModel,
     DealerSummaryModel,
+    ExportModel,
     ImportModel,
     IntegrationSettingModel,
     LeadModel,
@@ -49,6 +50,7 @@ MODELS: tuple[type[Model], ...] = (
     TargetModel,
     DealerSummaryModel,
     ImportModel,
+    ExportModel,
 )
 
 

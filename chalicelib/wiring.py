@@ -24,16 +24,24 @@ from chalicelib.access.tokens import (
     static_key,
 )
 from chalicelib.clock import Clock, utc_now
+from chalicelib.integrations.bi_tables import ExportInputs, Row
 from chalicelib.integrations.calltouch import CalltouchAccess, CalltouchCabinet
 from chalicelib.integrations.distributor import DistributorPlatform
 from chalicelib.integrations.dynamo import (
     DynamoBrandIds,
+    DynamoExports,
     DynamoFileImports,
     DynamoIntegrationSettings,
     DynamoLeads,
     DynamoSalesAndTraffic,
     DynamoSummaries,
     DynamoTargets,
+)
+from chalicelib.integrations.exports import (
+    EXPORT_JOB,
+    Export,
+    ExportRunner,
+    Exports,
 )
 from chalicelib.integrations.files import S3Files
 from chalicelib.integrations.imports import (
@@ -297,6 +305,44 @@ def import_files() -> S3Files:
 def start_import_job(found: FileImport) -> Job:
     return job_starter().start(found.brand_id, found.started_by, IMPORT_JOB,
                                {"import_id": found.import_id})
+
+
+@_overridable
+def exports() -> Exports:
+    return DynamoExports()
+
+
+@_overridable
+def bi_files() -> S3Files:
+    return S3Files(_client("s3"), resources.BI.name)
+
+
+@_overridable
+def export_job_queue() -> JobQueue:
+    return SqsJobQueue(_client("sqs"), resources.EXPORT_JOBS.name)
+
+
+def start_export_job(export: Export) -> Job:
+    starter = JobStarter(jobs(), export_job_queue(), clock())
+    return starter.start(export.brand_id, export.started_by, EXPORT_JOB,
+                         {"export_id": export.export_id, "period": export.period})
+
+
+def export_job_runners() -> dict[str, JobRunner]:
+    """The export function's only job kind; it alone loads pyarrow."""
+
+    def write_parquet(table: str, rows: list[Row]) -> bytes:
+        from chalicelib.integrations.parquet import parquet_bytes
+
+        return parquet_bytes(table, rows)
+
+    runner = ExportRunner(
+        exports=exports(),
+        inputs=ExportInputs(analytics_inputs(), upstream()),
+        brands=brands(), shelf=bi_files(), write_parquet=write_parquet,
+        clock=clock(),
+    )
+    return {EXPORT_JOB: runner}
 
 
 def job_starter() -> JobStarter:

@@ -11,6 +11,7 @@ Tables (a brand's period is one partition, `brand_period` = `aurora#2026-11`):
 - `dealer-summaries`: range `chunk`; the network analytics of a period's
   dealers, in a few versioned chunks, recomputed when inputs change.
 - `imports`: key `import_id`; one uploaded spreadsheet and its job.
+- `exports`: key `brand_id` + `export_id` (ids sort by creation time).
 - `integration-settings`: key `brand_id` + `scope` (`brand` or
   `dealer#CODE`): retention period and dealers' lead sources.
 Writes are puts by these keys, so writing a figure or lead again replaces it.
@@ -33,9 +34,16 @@ from pynamodb.attributes import (
 )
 from pynamodb.models import Model
 
-from chalicelib.dynamo import DecimalAttribute, save_versioned, table_meta
+from chalicelib.dynamo import (
+    DecimalAttribute,
+    decode_cursor,
+    encode_cursor,
+    save_versioned,
+    table_meta,
+)
 from chalicelib.errors import Conflict
 from chalicelib.integrations.analytics import DealerSummary
+from chalicelib.integrations.exports import Export
 from chalicelib.integrations.imports import FileImport
 from chalicelib.integrations.model import (
     DEFAULT_RETENTION_DAYS,
@@ -51,6 +59,7 @@ from chalicelib.integrations.model import (
 )
 from chalicelib.integrations.sheets import ImportKind
 from chalicelib.network.dynamo import BrandModel
+from chalicelib.paging import Page
 
 
 def partition(brand_id: str, period: str) -> str:
@@ -442,3 +451,57 @@ class DynamoFileImports:
         )
         save_versioned(item, expected_version)
         return dataclasses.replace(found, version=int(item.version))
+
+
+class ExportModel(Model):
+    Meta = table_meta("exports")
+
+    brand_id = UnicodeAttribute(hash_key=True)
+    export_id = UnicodeAttribute(range_key=True)
+    period = UnicodeAttribute()
+    started_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    status = UnicodeAttribute()
+    job_id = UnicodeAttribute(null=True)
+    published_at = UTCDateTimeAttribute(null=True)
+    rows = JSONAttribute(default=dict)
+    version = VersionAttribute()
+
+
+class DynamoExports:
+    def get(self, brand_id: str, export_id: str) -> Export | None:
+        try:
+            return _export(ExportModel.get(brand_id, export_id))
+        except ExportModel.DoesNotExist:
+            return None
+
+    def save(self, export: Export, expected_version: int | None) -> Export:
+        item = ExportModel(
+            export.brand_id, export.export_id, period=export.period,
+            started_by=export.started_by, created_at=export.created_at,
+            status=export.status, job_id=export.job_id,
+            published_at=export.published_at, rows=dict(export.rows),
+        )
+        save_versioned(item, expected_version)
+        return _export(item)
+
+    def list(self, brand_id: str, limit: int, cursor: str | None) -> Page[Export]:
+        start = decode_cursor(cursor, "brand_id", brand_id)
+        query = ExportModel.query(brand_id, scan_index_forward=False,
+                                  limit=limit + 1, last_evaluated_key=start)
+        items = [_export(item) for item in query]
+        if len(items) <= limit:
+            return Page(items=items, next_cursor=None)
+        last = items[limit - 1]
+        next_key = {"brand_id": {"S": brand_id}, "export_id": {"S": last.export_id}}
+        return Page(items=items[:limit], next_cursor=encode_cursor(next_key))
+
+
+def _export(item: ExportModel) -> Export:
+    return Export(
+        export_id=item.export_id, brand_id=item.brand_id, period=item.period,
+        started_by=item.started_by, created_at=item.created_at, status=item.status,
+        job_id=item.job_id, published_at=item.published_at,
+        rows={k: int(v) for k, v in dict(item.rows or {}).items()},
+        version=int(item.version),
+    )

@@ -8,6 +8,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 
+class MissingFile(LookupError):
+    """No object has this key."""
+
+
 @dataclass(frozen=True, slots=True)
 class Upload:
     url: str
@@ -31,7 +35,11 @@ class S3Files:
         return Upload(post["url"], dict(post["fields"]), expires_at)
 
     def read(self, key: str) -> bytes:
-        reply = self._client.get_object(Bucket=self.bucket, Key=key)
+        """The object's bytes; `MissingFile` when there is none."""
+        try:
+            reply = self._client.get_object(Bucket=self.bucket, Key=key)
+        except self._client.exceptions.NoSuchKey as exc:
+            raise MissingFile(key) from exc
         return bytes(reply["Body"].read())
 
     def write(self, key: str, body: bytes, content_type: str) -> None:

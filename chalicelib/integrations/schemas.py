@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib.integrations.analytics import DealerSummary, NetworkView, Totals
+from chalicelib.integrations.exports import Export, manifest_key
 from chalicelib.integrations.model import LeadSource
 from chalicelib.integrations.sheets import ImportKind
 from chalicelib.web.schemas import Body, Reply
@@ -188,3 +189,33 @@ class ImportReply(Reply):
     job_id: str | None = Field(description="Set once the upload has arrived.")
     upload: UploadReply | None = None
     expires_at: datetime | None = None
+
+
+class NewExport(Body):
+    period: Period
+
+
+class ExportReply(Reply):
+    export_id: str
+    period: str
+    status: str = Field(description="queued, running, published, superseded "
+                                    "or failed")
+    job_id: str | None
+    created_at: datetime
+    published_at: datetime | None
+    rows: dict[str, int] = Field(description="Rows written per table.")
+    manifest: str = Field(description="Key of the period's manifest in the BI "
+                                      "bucket (README: what a BI tool reads).")
+
+    @classmethod
+    def of(cls, export: "Export") -> "ExportReply":
+        return cls(export_id=export.export_id, period=export.period,
+                   status=export.status, job_id=export.job_id,
+                   created_at=export.created_at, published_at=export.published_at,
+                   rows=export.rows,
+                   manifest=manifest_key(export.brand_id, export.period))
+
+
+class ExportPage(Reply):
+    items: list[ExportReply]
+    next_cursor: str | None

@@ -16,6 +16,7 @@ from chalicelib.access.policy import Action, ensure_permitted
 from chalicelib.clock import Clock
 from chalicelib.integrations.analytics import NetworkView, network_view
 from chalicelib.integrations.calltouch import CalltouchAccess
+from chalicelib.integrations.exports import Export, Exports, queue_export
 from chalicelib.integrations.leads import Cabinet, days_to_pull, pull_dealer
 from chalicelib.integrations.model import (
     DEFAULT_LEAD_SOURCE,
@@ -234,3 +235,19 @@ def network_workbook_link(view: NetworkView, shelf: DownloadShelf, caller: Calle
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def start_nightly_exports(exports: Exports, start: Callable[[Export], Job],
+                          brands: BrandIds, brand_settings: BrandRepository,
+                          clock: Clock) -> list[Export]:
+    """After the night's syncs: each brand's period of yesterday, exported."""
+    started = []
+    for brand_id in brands.brand_ids():
+        brand = brand_settings.get(brand_id)
+        if brand is None:
+            continue
+        yesterday = (clock().astimezone(ZoneInfo(brand.time_zone))
+                     - timedelta(days=1)).date()
+        started.append(queue_export(exports, start, clock, brand_id, "schedule",
+                                    period_of(yesterday)))
+    return started
