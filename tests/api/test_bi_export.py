@@ -93,7 +93,7 @@ def test_an_export_is_read_back_by_duckdb_with_its_types_and_totals(
 ):
     headers = auth(Role.ANALYST)
 
-    started, reply, done = export(client, headers)
+    started, _, done = export(client, headers)
 
     analytics = json_of(client.http.get(f"/v1/analytics/network?period={NOV}",
                                         headers=headers))
