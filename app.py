@@ -229,6 +229,8 @@ def nightly_syncs(event: Any) -> dict:
 def take_webhook(request: ApiRequest, source: str, code: str) -> WebhookReply:
     # Public for the app's token check; the dealer's webhook secret (query
     # `secret` or header `X-Webhook-Secret`) is checked by the use case.
+    # Limitation: JSON bodies only (Chalice answers other content types 415);
+    # the Calltouch cabinet is set to POST JSON.
     raw = request.raw
     params: dict[str, str] = dict(raw.query_params or {})
     secret = (params.get("secret")

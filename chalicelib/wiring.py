@@ -25,7 +25,7 @@ from chalicelib.access.tokens import (
 )
 from chalicelib.clock import Clock, utc_now
 from chalicelib.integrations.bi_tables import ExportInputs, Row
-from chalicelib.integrations.calltouch import CalltouchAccess, CalltouchCabinet
+from chalicelib.integrations.calltouch import CalltouchAccess, cabinet_for
 from chalicelib.integrations.distributor import DistributorPlatform
 from chalicelib.integrations.dynamo import (
     DynamoBrandIds,
@@ -243,7 +243,7 @@ def calltouch_cabinets() -> Callable[[CalltouchAccess, Dealer], Cabinet]:
 
     def cabinet_of(access: CalltouchAccess, dealer: Dealer) -> Cabinet:
         key = integration_secrets().personal_data_key()
-        return CalltouchCabinet(access, key, dealer.time_zone)
+        return cabinet_for(access, key, dealer.time_zone)
 
     return cabinet_of
 

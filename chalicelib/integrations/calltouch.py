@@ -37,10 +37,22 @@ class CalltouchAccess:
     site_id: str
     token: str
     webhook_secret: str
+    base_url: str | None = None
+    """Set only to point a cabinet at a stand-in (the local stack's fake);
+    then the node lookup's answer is ignored and every call goes there."""
 
 
 def node_url(node_id: int) -> str:
     return f"https://api-node{node_id}.calltouch.ru"
+
+
+def cabinet_for(access: CalltouchAccess, personal_key: bytes,
+                time_zone: str) -> "CalltouchCabinet":
+    if access.base_url:
+        stand_in = access.base_url
+        return CalltouchCabinet(access, personal_key, time_zone, base_url=stand_in,
+                                node_base=lambda node_id: stand_in)
+    return CalltouchCabinet(access, personal_key, time_zone)
 
 
 class CalltouchCabinet:

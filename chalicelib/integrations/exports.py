@@ -34,6 +34,10 @@ from chalicelib.jobs.model import Job
 from chalicelib.network.ports import BrandRepository
 from chalicelib.paging import Page
 
+# Limitation: files of replaced exports stay under `exports/` and Glue
+# partition locations are not written; a BI tool reads the manifests. A
+# cleanup deleting an export's prefix a day after its manifests were replaced,
+# and a Glue update after each switch, would close both.
 EXPORT_JOB = "bi_export"
 PARQUET = "application/vnd.apache.parquet"
 MANIFEST_VERSION = 1

@@ -31,6 +31,8 @@ from chalicelib.network.ports import DealerRepository
 NIGHTLY_DAYS = 3
 """A nightly pull takes the last days again: Calltouch marks calls as target
 or unique some time after they end."""
+# Limitation: a correction Calltouch makes more than 3 days later is picked up
+# only by an on-demand sync of the period.
 
 
 class Cabinet(Protocol):

@@ -27,6 +27,9 @@ def calltouch_secret_name(dealer_code: str) -> str:
 
 
 class SecretsManagerSecrets:
+    # Limitation: values are cached for the container's life, so a rotated
+    # token or webhook secret is seen by new containers only; a time-bounded
+    # cache (Powertools parameters with max_age) would shorten that.
     def __init__(self, client: Any) -> None:
         self._client = client
         self._read = cache(self._fetch)
@@ -45,6 +48,7 @@ class SecretsManagerSecrets:
             brand_id=value["brand_id"], dealer_code=dealer_code,
             site_id=str(value["site_id"]), token=value["token"],
             webhook_secret=value["webhook_secret"],
+            base_url=value.get("base_url"),
         )
 
     def calltouch_dealers(self, brand_id: str) -> list[str]:
