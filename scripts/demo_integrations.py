@@ -35,6 +35,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int)
     parser.add_argument("--emulator-port", type=int)
+    parser.add_argument("--fake-ports", type=int, nargs=2, default=(18741, 18742),
+                        help="fixed ports of the two fakes: the stack caches "
+                             "the secrets naming them")
     args = parser.parse_args()
     defaults = local.Ports.from_env()
     ports = local.Ports(api=args.port or defaults.api,
@@ -45,12 +48,17 @@ def main() -> None:
     from tests.fakes.calltouch import FakeCalltouch, Site
     from tests.fakes.distributor import FakeDistributor
 
-    distributor, calltouch = FakeDistributor(), FakeCalltouch()
+    distributor = FakeDistributor(port=args.fake_ports[0])
+    calltouch = FakeCalltouch(port=args.fake_ports[1])
     _fill(distributor, calltouch, Site)
     with distributor.server, calltouch.server:
         _store_secrets(distributor.server.url, distributor.token,
                        calltouch.server.url)
         headers = {"Authorization": f"Bearer {_token('importer_manager')}"}
+        admin = {"Authorization": f"Bearer {_token('importer_admin')}"}
+        requests.put(f"{api}/v1/dealers/{MSK}/lead-source", headers=admin,
+                     json={"lead_source": "calltouch"}, timeout=10
+                     ).raise_for_status()
         shown = _walk(api, headers)
     json.dump(shown, sys.stdout, indent=2, ensure_ascii=False, default=str)
     print()
@@ -165,9 +173,9 @@ def _export(api: str, headers: dict[str, str], totals: dict) -> dict[str, Any]:
         path.parent.mkdir(parents=True, exist_ok=True)
         s3.download_file(resources.BI.name, key, str(path))
         files.append(str(path))
-    units, revenue = duckdb.sql(
+    [(units, revenue)] = duckdb.sql(
         f"select sum(units), sum(revenue) from read_parquet({files!r}, "
-        "hive_partitioning = true)").fetchone() or (None, None)
+        "hive_partitioning = true)").fetchall()
     return {"export": export, "duckdb_sales_units": units,
             "duckdb_sales_revenue": str(revenue),
             "matches_analytics": units == totals["sales_units"]

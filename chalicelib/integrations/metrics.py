@@ -6,7 +6,9 @@ Definitions (CALLTOUCH.md, "Meaning for us"; DESIGN.md: traffic):
   calls plus online leads (the platform marks no unique targets);
 - an action is any call or online request of the dealer's lead source;
 - CPL = cost / leads and CPA = cost / actions, in the brand's currency,
-  rounded half up to kopecks; with no leads (or actions) there is no value.
+  rounded half up to kopecks; with no leads (or actions) there is no value,
+  and none either when no cost is recorded (a dealer without placements
+  would otherwise show a CPL of zero).
 - A lead belongs to a placement of its dealer when its UTM source, medium
   and campaign all equal what the placement declares (case aside), or else
   when the tracked number it came through is the placement's, and the lead
@@ -28,8 +30,9 @@ CENT = Decimal("0.01")
 
 
 def cost_per(cost: Decimal, count: int) -> Decimal | None:
-    """Cost per lead or action; None when there is nothing to divide by."""
-    if count <= 0:
+    """Cost per lead or action; None when there is nothing to divide by or
+    no cost to divide."""
+    if count <= 0 or cost <= 0:
         return None
     return (cost / count).quantize(CENT, rounding=ROUND_HALF_UP)
 

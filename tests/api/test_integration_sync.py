@@ -95,3 +95,35 @@ def test_the_nightly_schedule_starts_one_sync_per_brand_and_source(demo):
     result = run_scheduled(app, "nightly_syncs")
 
     assert result == {"started": 4}
+
+
+def test_the_brands_platform_is_found_from_its_secret(client, auth):
+    import boto3
+
+    from chalicelib.settings import resource_name
+
+    fake = FakeDistributor()
+    fake.sales = [{"dealer_code": "AUR-MSK-01", "model": "Aurora X5",
+                   "date": "2026-11-02", "units": 1, "revenue": "2700000.00"}]
+    with fake.server:
+        boto3.client("secretsmanager").create_secret(
+            Name=resource_name("distributor-aurora"),
+            SecretString=json.dumps({"base_url": fake.server.url,
+                                     "token": fake.token}))
+        started = sync(client, auth(Role.IMPORTER_MANAGER))
+        finished = run(json_of(started)["job_id"])
+
+    assert finished.status == "succeeded"
+    assert finished.result["sales_rows"] == 1
+    assert wiring.distributor_platforms()("taiga") is None
+
+
+def test_the_nightly_exports_start_one_export_per_brand(demo):
+    import app
+    from devstack.events import run_scheduled
+
+    result = run_scheduled(app, "nightly_exports")
+
+    listed = wiring.exports().list("aurora", 10, None).items
+    assert result == {"started": 2}
+    assert [export.status for export in listed] == ["queued"]

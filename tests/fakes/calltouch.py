@@ -26,10 +26,10 @@ class Site:
 
 
 class FakeCalltouch:
-    def __init__(self, page_size: int = 2) -> None:
+    def __init__(self, page_size: int = 2, port: int = 0) -> None:
         self.sites: dict[str, Site] = {}
         self._page_size = page_size
-        self.server = LoopbackServer(self._route)
+        self.server = LoopbackServer(self._route, port)
 
     def _route(self, path: str, query: dict[str, str], headers: dict[str, str],
                ) -> Reply:

@@ -6,12 +6,13 @@ from tests.fakes.loopback import LoopbackServer, Reply
 
 
 class FakeDistributor:
-    def __init__(self, token: str = "platform-token", page_size_cap: int = 2) -> None:
+    def __init__(self, token: str = "platform-token", page_size_cap: int = 2,
+                 port: int = 0) -> None:
         self.token = token
         self.sales: list[dict[str, Any]] = []
         self.traffic: list[dict[str, Any]] = []
         self._cap = page_size_cap
-        self.server = LoopbackServer(self._route)
+        self.server = LoopbackServer(self._route, port)
 
     def _route(self, path: str, query: dict[str, str], headers: dict[str, str],
                ) -> Reply:

@@ -15,7 +15,7 @@ Route = Callable[[str, dict[str, str], dict[str, str]], Reply]
 class LoopbackServer:
     """Serves GETs by `route(path, query, headers)`; records every request."""
 
-    def __init__(self, route: Route) -> None:
+    def __init__(self, route: Route, port: int = 0) -> None:
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.arrivals: list[float] = []
         """`time.monotonic()` of each request, failures included."""
@@ -49,7 +49,7 @@ class LoopbackServer:
             def log_message(self, format: str, *args: Any) -> None:
                 return
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
     @property

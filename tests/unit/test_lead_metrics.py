@@ -34,8 +34,9 @@ def lead(lead_id, *, utm=NO_UTM, phone="", target=True, dealer="AUR-MSK-01",
     ("100.00", 3, Decimal("33.33")),
     ("0.05", 2, Decimal("0.03")),       # half up
     ("90000.00", 0, None),              # no leads, no value
+    ("0.00", 4, None),                  # no cost recorded, no value
 ])
-def test_cost_per_lead_is_rounded_half_up_and_absent_without_leads(
+def test_cost_per_lead_is_rounded_half_up_and_absent_without_leads_or_cost(
     cost, count, expected
 ):
     assert cost_per(Decimal(cost), count) == expected
