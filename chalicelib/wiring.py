@@ -287,9 +287,11 @@ def analytics_inputs() -> AnalyticsInputs:
     )
 
 
-def refresh_analytics(brand_id: str, period: str) -> None:
+def refresh_analytics(brand_id: str, period: str,
+                      only: list[str] | None = None) -> None:
     """Recompute the period's dealer summaries (after a sync or an import)."""
-    refresh_network(brand_id, period, analytics_inputs(), summaries(), clock())
+    refresh_network(brand_id, period, analytics_inputs(), summaries(), clock(),
+                    only=only)
 
 
 @_overridable
@@ -351,8 +353,7 @@ def job_starter() -> JobStarter:
 
 def webhook() -> Webhook:
     def refresh_dealer(brand_id: str, period: str, code: str) -> None:
-        refresh_network(brand_id, period, analytics_inputs(), summaries(), clock(),
-                        only=[code])
+        refresh_analytics(brand_id, period, only=[code])
 
     return Webhook(integration_secrets(), dealers(), leads(), integration_settings(),
                    after_save=refresh_dealer)

@@ -60,6 +60,10 @@ def refresh_network(
     only: Collection[str] | None = None,
 ) -> int:
     """Recompute the summaries of the period (of `only` these dealers)."""
+    # Limitation: a refresh of one dealer (a webhook) still reads the brand's
+    # whole period of each input; reads by dealer (a key prefix in each
+    # table, a dealer filter in each upstream port) would make it cheaper
+    # for large networks.
     dealers = [d for d in all_dealers(inputs.dealers, brand_id)
                if only is None or d.code in only]
     computed = _Inputs.load(brand_id, period, inputs)

@@ -131,19 +131,23 @@ class SyncRunner:
     leads: Leads
     settings: IntegrationSettings
     starter: JobStarter
-    after_sync: Callable[[str, str], None] = lambda brand_id, period: None
-    """Called with (brand, period) after figures were stored (analytics)."""
+    after_sync: Callable[[str, str, list[str] | None], None] = (
+        lambda brand_id, period, only: None)
+    """Called with (brand, period, dealers or None for all) after figures were
+    stored, to refresh the analytics."""
 
     def __call__(self, job: Job) -> dict[str, Any]:
         source = _source(str(job.params["source"]))
         period = checked_period(str(job.params["period"]))
         if source is Source.DISTRIBUTOR:
             result = self._distributor(job.brand_id, period)
+            self.after_sync(job.brand_id, period, None)
         elif "dealer" in job.params:
-            result = self._calltouch_dealer(job, period, str(job.params["dealer"]))
+            code = str(job.params["dealer"])
+            result = self._calltouch_dealer(job, period, code)
+            self.after_sync(job.brand_id, period, [code])
         else:
-            return self._calltouch_fan_out(job, period)
-        self.after_sync(job.brand_id, period)
+            result = self._calltouch_fan_out(job, period)
         return result
 
     def _distributor(self, brand_id: str, period: str) -> dict[str, Any]:
