@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from chalicelib.access.model import Caller
 from chalicelib.access.policy import PERMISSIONS, Action, ensure_permitted
 from chalicelib.clock import Clock
-from chalicelib.errors import NotFound
+from chalicelib.errors import NotFound, StaleVersion
 from chalicelib.integrations.bi_tables import (
     TABLES,
     ExportInputs,
@@ -100,8 +100,22 @@ def queue_export(exports: Exports, start: Callable[[Export], Job], clock: Clock,
     export = exports.save(Export(export_id, brand_id, checked_period(period),
                                  started_by, now), expected_version=None)
     job = start(export)
-    return exports.save(replace(export, job_id=job.job_id),
-                        expected_version=export.version)
+    # The job may already be running and have moved the export on.
+    return changed(exports, export, job_id=job.job_id)
+
+
+def changed(exports: Exports, export: Export, **changes: Any) -> Export:
+    """Save `changes` on the latest stored version of `export`; the job and
+    the request that started it may write the same export concurrently."""
+    for _ in range(5):
+        latest = exports.get(export.brand_id, export.export_id) or export
+        try:
+            return exports.save(replace(latest, **changes),
+                                expected_version=latest.version)
+        except StaleVersion:
+            continue
+    raise StaleVersion(f"Export {export.export_id!r} kept changing.",
+                       version=export.version)
 
 
 def get_export(exports: Exports, caller: Caller, export_id: str) -> Export:
@@ -141,15 +155,11 @@ class ExportRunner:
         export = self.exports.get(job.brand_id, str(job.params["export_id"]))
         if export is None:
             raise ExportNotFound(str(job.params["export_id"]))
-        export = self.exports.save(replace(export, status="running"),
-                                   expected_version=export.version)
+        export = changed(self.exports, export, status="running")
         try:
             return self._run(export)
         except Exception:
-            failed = self.exports.get(export.brand_id, export.export_id)
-            if failed is not None:
-                self.exports.save(replace(failed, status="failed"),
-                                  expected_version=failed.version)
+            changed(self.exports, export, status="failed")
             raise
 
     def _run(self, export: Export) -> dict[str, Any]:
@@ -162,9 +172,8 @@ class ExportRunner:
 
         switched = self._switch(export, files, rows)
         status = "published" if switched else "superseded"
-        self.exports.save(
-            replace(export, status=status, rows=rows, published_at=self.clock()),
-            expected_version=export.version)
+        changed(self.exports, export, status=status, rows=rows,
+                published_at=self.clock())
         return {"export_id": export.export_id, "period": export.period,
                 "status": status, "rows": rows}
 

@@ -115,6 +115,9 @@ def upload_arrived(imports: FileImports, start: Callable[[FileImport], Job],
     found = imports.get(parts[2])
     if found is None or found.object_key != object_key or found.job_id is not None:
         return None
+    # NOTE: two notifications of one upload processed at the same moment may
+    # both start a job; the loser's save fails below, and its job applies
+    # the same rows again, which upserts change nothing.
     job = start(found)
     try:
         imports.save(replace(found, job_id=job.job_id),
