@@ -21,6 +21,13 @@ lint: $(STAMP)
 seed: $(STAMP)
 	$(BIN)/dmm seed
 
+bench: $(STAMP)
+	@for script in bench/bench_*.py; do \
+	  [ -e "$$script" ] || continue; \
+	  echo "# $$script" >&2; \
+	  PYTHONPATH=. $(BIN)/python "$$script" || exit 1; \
+	done
+
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@python=$$(scripts/find-python313) && \
 	  { [ -x $(BIN)/python3.13 ] || $$python -m venv $(VENV); }

@@ -18,6 +18,7 @@ from chalicelib.access.schemas import (
     UserReply,
     UserUpdate,
 )
+from chalicelib.errors import NotFound
 from chalicelib.integrations import exports as bi_exports
 from chalicelib.integrations import imports as file_imports
 from chalicelib.integrations import leads as call_tracking
@@ -41,7 +42,7 @@ from chalicelib.integrations.schemas import (
 from chalicelib.jobs import service as jobs
 from chalicelib.jobs.handlers import process_job_messages
 from chalicelib.jobs.schemas import JobReply, JobStarted
-from chalicelib.logs import logger
+from chalicelib.logs import event_middleware, logger
 from chalicelib.network import service as network
 from chalicelib.network.schemas import (
     BrandReply,
@@ -53,10 +54,11 @@ from chalicelib.network.schemas import (
 )
 from chalicelib.web import docs, openapi
 from chalicelib.web.api import Api, ApiRequest, Gateway
-from chalicelib.web.errors import error_response
 from chalicelib.web.schemas import ListQuery
 
 app = Chalice(app_name="dmm")
+for event_type in ("s3", "sqs", "scheduled"):
+    app.register_middleware(event_middleware, event_type)
 api = Api(
     app,
     Gateway(
@@ -88,7 +90,7 @@ def docs_page(request: ApiRequest) -> Response:
 def docs_asset(request: ApiRequest, name: str) -> Response:
     found = docs.asset(name)
     if found is None:
-        return error_response(404, "not_found", "en")
+        raise NotFound(f"No docs asset {name!r}.", asset=name)
     text, content_type = found
     return Response(text, headers={"Content-Type": content_type,
                                    "Cache-Control": "public, max-age=86400"})
