@@ -45,8 +45,8 @@ def main() -> None:
     local.configure(ports)
     api = f"http://{local.HOST}:{ports.api}"
 
-    from tests.fakes.calltouch import FakeCalltouch, Site
-    from tests.fakes.distributor import FakeDistributor
+    from tests.fake_sources.calltouch import FakeCalltouch, Site
+    from tests.fake_sources.distributor import FakeDistributor
 
     distributor = FakeDistributor(port=args.fake_ports[0])
     calltouch = FakeCalltouch(port=args.fake_ports[1])
@@ -83,7 +83,7 @@ def _walk(api: str, headers: dict[str, str]) -> dict[str, Any]:
 
 
 def _fill(distributor: Any, calltouch: Any, site: Any) -> None:
-    from tests.fakes.calls import call, request
+    from tests.fake_sources.calls import call, request
 
     distributor.sales = [
         {"dealer_code": MSK, "model": "Aurora X5", "date": "2026-11-02",

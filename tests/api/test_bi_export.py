@@ -22,7 +22,7 @@ from chalicelib.integrations.upstream import (
 )
 from chalicelib.jobs import service as jobs
 from tests.api.conftest import json_of
-from tests.fakes.upstream import FakeUpstream
+from tests.fake_sources.upstream import FakeUpstream
 
 NOV = "2026-11"
 JSON = {"Content-Type": "application/json"}

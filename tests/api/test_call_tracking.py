@@ -10,8 +10,8 @@ from chalicelib.integrations.httpjson import RateLimiter
 from chalicelib.integrations.secrets import calltouch_secret_name
 from chalicelib.jobs import service as jobs
 from tests.api.conftest import json_of
-from tests.fakes.calls import call, request
-from tests.fakes.calltouch import FakeCalltouch, Site
+from tests.fake_sources.calls import call, request
+from tests.fake_sources.calltouch import FakeCalltouch, Site
 
 JSON = {"Content-Type": "application/json"}
 

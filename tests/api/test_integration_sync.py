@@ -7,7 +7,7 @@ from chalicelib.access.model import Role
 from chalicelib.integrations.distributor import DistributorAccess, DistributorPlatform
 from chalicelib.jobs import service as jobs
 from tests.api.conftest import json_of
-from tests.fakes.distributor import FakeDistributor
+from tests.fake_sources.distributor import FakeDistributor
 
 
 @pytest.fixture

@@ -23,8 +23,8 @@ from chalicelib.integrations.upstream import (
     Statement,
 )
 from tests.api.conftest import json_of
-from tests.fakes.calls import call, request
-from tests.fakes.upstream import FakeUpstream
+from tests.fake_sources.calls import call, request
+from tests.fake_sources.upstream import FakeUpstream
 
 NOV = "2026-11"
 DUE = datetime(2026, 12, 6, tzinfo=UTC)

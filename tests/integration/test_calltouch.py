@@ -18,8 +18,8 @@ from chalicelib.integrations.httpjson import RateLimiter
 from chalicelib.integrations.leads import Webhook, accept_webhook, pull_dealer
 from chalicelib.integrations.model import LeadKind, SourceUnavailable
 from chalicelib.integrations.secrets import calltouch_secret_name
-from tests.fakes.calls import call, request
-from tests.fakes.calltouch import FakeCalltouch, Site
+from tests.fake_sources.calls import call, request
+from tests.fake_sources.calltouch import FakeCalltouch, Site
 
 KEY = b"k" * 32
 YEAR = timedelta(days=365)

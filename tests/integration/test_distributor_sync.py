@@ -12,7 +12,7 @@ from chalicelib.integrations.httpjson import JsonClient, RateLimiter
 from chalicelib.integrations.model import SourceUnavailable
 from chalicelib.integrations.service import DealerCodesOf
 from chalicelib.integrations.sync import sync_distributor
-from tests.fakes.distributor import FakeDistributor
+from tests.fake_sources.distributor import FakeDistributor
 
 
 def sale(dealer: str, day: str, units: int, revenue: str, model: str = "Aurora X5"):

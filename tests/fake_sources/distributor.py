@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from tests.fakes.loopback import LoopbackServer, Reply
+from tests.fake_sources.loopback import LoopbackServer, Reply
 
 
 class FakeDistributor:

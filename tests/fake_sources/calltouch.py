@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from tests.fakes.loopback import LoopbackServer, Reply
+from tests.fake_sources.loopback import LoopbackServer, Reply
 
 CALLS = re.compile(r"^/calls-service/RestAPI/(\w+)/calls-diary/calls$")
 NODE = re.compile(r"^/calls-service/RestAPI/(\w+)/getnodeid/$")
