@@ -7,7 +7,7 @@ so the two cannot drift. Tables are described by the PynamoDB models
 
 from dataclasses import dataclass
 
-from chalicelib.settings import resource_name
+from chalicelib.settings import bucket_name, resource_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,24 +36,41 @@ QUEUES: tuple[Queue, ...] = (JOBS,)
 @dataclass(frozen=True, slots=True)
 class Bucket:
     kind: str
-    notify_queue: Queue | None = None
-    """Queue told of each object created (S3 event notifications)."""
+    versioned: bool
+    browser_uploads: bool = False
+    """Clients upload by presigned POST from the web origins (CORS allows it)."""
+    notify: Queue | None = None
+    """The queue that gets this bucket's ObjectCreated events, if any."""
+    notify_prefix: str = ""
 
     @property
     def name(self) -> str:
-        return resource_name(self.kind)
+        return bucket_name(self.kind)
 
 
-# Uploaded spreadsheets (prefix `uploads/`) and generated downloads
-# (`downloads/`); each upload is announced on the queue below.
+PENDING_UPLOAD_TAG = ("upload", "pending")
+"""Presigned POSTs set this object tag and processing removes it once the
+upload is claimed. Objects still tagged after `PENDING_UPLOAD_DAYS` expire:
+rules that abort multipart uploads do not apply to presigned POSTs."""
+
+PENDING_UPLOAD_DAYS = 2
+
+PHOTOS = Bucket("photos", versioned=True, browser_uploads=True)
+CREATIVES = Bucket("creatives", versioned=True, browser_uploads=True)
+BI = Bucket("bi", versioned=False)
+"""Parquet for BI tools; each export writes a new prefix, so no versions."""
+
+BUCKETS: tuple[Bucket, ...] = (PHOTOS, CREATIVES, BI)
+
+# Integrations (chalicelib/integrations/README.md): uploaded spreadsheets
+# under `uploads/` (each announced on the queue below) and generated
+# downloads under `downloads/`; export jobs run in their own function, the
+# only one with the parquet layer.
 IMPORT_UPLOADS = Queue("import-uploads", visibility_timeout_seconds=60,
                        max_receives=5)
-IMPORTS = Bucket("imports", notify_queue=IMPORT_UPLOADS)
-# Parquet for the BI tool (chalicelib/integrations/README.md).
-BI = Bucket("bi")
-
-# Export jobs run in their own function, the only one with the parquet layer.
 EXPORT_JOBS = Queue("export-jobs", visibility_timeout_seconds=960, max_receives=3)
+IMPORTS = Bucket("imports", versioned=False, browser_uploads=True,
+                 notify=IMPORT_UPLOADS, notify_prefix="uploads/")
 
 QUEUES = (*QUEUES, IMPORT_UPLOADS, EXPORT_JOBS)
-BUCKETS: tuple[Bucket, ...] = (IMPORTS, BI)
+BUCKETS = (*BUCKETS, IMPORTS)

@@ -57,3 +57,12 @@ def resource_name(kind: str) -> str:
 
 def _split(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def bucket_name(kind: str) -> str:
+    """Name of a bucket: stage-qualified, plus a suffix in AWS.
+
+    Bucket names are global across accounts, so infra sets `DMM_BUCKET_SUFFIX`
+    (the account and region); locally it is empty: `dmm-dev-photos`.
+    """
+    return resource_name(kind) + os.environ.get("DMM_BUCKET_SUFFIX", "")

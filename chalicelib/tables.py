@@ -74,5 +74,13 @@ def _definition(model: type[Model]) -> dict[str, Any]:
             }
             for index in schema["global_secondary_indexes"]
         ],
+        "LocalSecondaryIndexes": [
+            {
+                "IndexName": index["index_name"],
+                "KeySchema": index["key_schema"],
+                "Projection": index["projection"],
+            }
+            for index in schema["local_secondary_indexes"]
+        ],
         "TimeToLiveAttribute": ttl.attr_name if ttl else None,
     }

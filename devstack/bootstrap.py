@@ -46,16 +46,17 @@ def create_queues() -> list[str]:
 
 def create_secrets() -> list[str]:
     """The key callers' numbers are hashed with; kept if it already exists."""
-    from chalicelib.integrations.secrets import PERSONAL_DATA_KEY
+    from chalicelib.integrations.secrets import PERSONAL_DATA, secret_name
 
     client = boto3.client("secretsmanager")
+    name = secret_name(PERSONAL_DATA)
     try:
-        client.describe_secret(SecretId=PERSONAL_DATA_KEY)
+        client.describe_secret(SecretId=name)
         return []
     except client.exceptions.ResourceNotFoundException:
         value = json.dumps({"key": secrets.token_hex(32)})
-        client.create_secret(Name=PERSONAL_DATA_KEY, SecretString=value)
-        return [PERSONAL_DATA_KEY]
+        client.create_secret(Name=name, SecretString=value)
+        return [name]
 
 
 def create_buckets() -> list[str]:
@@ -71,8 +72,8 @@ def create_buckets() -> list[str]:
                       {"CreateBucketConfiguration": {"LocationConstraint": region}})
             s3.create_bucket(Bucket=bucket.name, **config)
             created.append(bucket.name)
-        if bucket.notify_queue is not None:
-            url = sqs.get_queue_url(QueueName=bucket.notify_queue.name)["QueueUrl"]
+        if bucket.notify is not None:
+            url = sqs.get_queue_url(QueueName=bucket.notify.name)["QueueUrl"]
             arn = sqs.get_queue_attributes(
                 QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
             s3.put_bucket_notification_configuration(
@@ -80,7 +81,7 @@ def create_buckets() -> list[str]:
                 NotificationConfiguration={"QueueConfigurations": [{
                     "QueueArn": arn, "Events": ["s3:ObjectCreated:*"],
                     "Filter": {"Key": {"FilterRules": [
-                        {"Name": "prefix", "Value": "uploads/"}]}},
+                        {"Name": "prefix", "Value": bucket.notify_prefix}]}},
                 }]},
             )
     return created

@@ -106,27 +106,21 @@ def _fill(distributor: Any, calltouch: Any, site: Any) -> None:
 def _store_secrets(distributor_url: str, token: str, calltouch_url: str) -> None:
     import boto3
 
-    from chalicelib.integrations.secrets import calltouch_secret_name
-    from chalicelib.settings import resource_name
+    from chalicelib.integrations.secrets import (
+        CALLTOUCH,
+        DISTRIBUTOR,
+        merged_secret,
+    )
 
-    values = {
-        resource_name("distributor-aurora"): {"base_url": distributor_url,
-                                              "token": token},
-        calltouch_secret_name(MSK): {"brand_id": "aurora", "site_id": "4401",
-                                     "token": "demo-ct-msk",
-                                     "webhook_secret": "demo-msk",
-                                     "base_url": calltouch_url},
-        calltouch_secret_name(KGD): {"brand_id": "aurora", "site_id": "4402",
-                                     "token": "demo-ct-kgd",
-                                     "webhook_secret": "demo-kgd",
-                                     "base_url": calltouch_url},
-    }
     client = boto3.client("secretsmanager")
-    for name, value in values.items():
-        try:
-            client.create_secret(Name=name, SecretString=json.dumps(value))
-        except client.exceptions.ResourceExistsException:
-            client.put_secret_value(SecretId=name, SecretString=json.dumps(value))
+    merged_secret(client, DISTRIBUTOR, {"aurora": {"base_url": distributor_url,
+                                                   "token": token}})
+    merged_secret(client, CALLTOUCH, {
+        MSK: {"brand_id": "aurora", "site_id": "4401", "token": "demo-ct-msk",
+              "webhook_secret": "demo-msk", "base_url": calltouch_url},
+        KGD: {"brand_id": "aurora", "site_id": "4402", "token": "demo-ct-kgd",
+              "webhook_secret": "demo-kgd", "base_url": calltouch_url},
+    })
     # NOTE: the stack's containers cache secrets; a fresh `dmm up` reads these.
 
 

@@ -1,1 +1,2 @@
-"""Sales, traffic and call-tracking sources, network analytics and the BI export."""
+"""Sales, traffic and call-tracking sources, network analytics and the BI export,
+converted at the border."""

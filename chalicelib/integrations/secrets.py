@@ -1,7 +1,13 @@
 """Credentials of the outside systems in Secrets Manager.
 
-Secret names are stage-qualified (`dmm-dev-distributor-aurora`), values are
-JSON objects. Values are read once per container and never logged.
+One secret per kind, as infra declares them (`dmm/<stage>/integrations/<kind>`),
+each a JSON object:
+- `distributor`: brand id → `{"base_url", "token"}`;
+- `calltouch`: dealer code → `{"brand_id", "site_id", "token",
+  "webhook_secret"}` (and `"base_url"` only for a stand-in, e.g. a fake);
+- `personal-data`: `{"key": "<64 hex digits>"}`, the HMAC key callers'
+  numbers are hashed with.
+Values are read once per container and never logged.
 """
 
 import json
@@ -10,20 +16,13 @@ from typing import Any
 
 from chalicelib.integrations.calltouch import CalltouchAccess
 from chalicelib.integrations.distributor import DistributorAccess
-from chalicelib.settings import resource_name
+from chalicelib.settings import stage
 
-PERSONAL_DATA_KEY = resource_name("personal-data-key")
-"""A JSON object `{"key": "<64 hex digits>"}`; the bootstrap creates one."""
+DISTRIBUTOR, CALLTOUCH, PERSONAL_DATA = "distributor", "calltouch", "personal-data"
 
 
-def calltouch_secret_name(dealer_code: str) -> str:
-    """`{"brand_id", "site_id", "token", "webhook_secret"}` of one dealer.
-
-    NOTE: named by dealer code alone, because the webhook URL carries only
-    the code; dealer codes are unique across the brands of a deployment
-    (they start with the brand's prefix).
-    """
-    return resource_name(f"calltouch-{dealer_code}")
+def secret_name(kind: str) -> str:
+    return f"dmm/{stage()}/integrations/{kind}"
 
 
 class SecretsManagerSecrets:
@@ -35,13 +34,13 @@ class SecretsManagerSecrets:
         self._read = cache(self._fetch)
 
     def distributor_access(self, brand_id: str) -> DistributorAccess | None:
-        value = self._read(resource_name(f"distributor-{brand_id}"))
+        value = self._read(DISTRIBUTOR).get(brand_id)
         if value is None:
             return None
         return DistributorAccess(base_url=value["base_url"], token=value["token"])
 
     def calltouch_access(self, dealer_code: str) -> CalltouchAccess | None:
-        value = self._read(calltouch_secret_name(dealer_code))
+        value = self._read(CALLTOUCH).get(dealer_code)
         if value is None:
             return None
         return CalltouchAccess(
@@ -52,27 +51,31 @@ class SecretsManagerSecrets:
         )
 
     def calltouch_dealers(self, brand_id: str) -> list[str]:
-        prefix = calltouch_secret_name("")
-        codes = []
-        paginator = self._client.get_paginator("list_secrets")
-        filters = [{"Key": "name", "Values": [prefix]}]
-        for page in paginator.paginate(Filters=filters):
-            for secret in page["SecretList"]:
-                code = secret["Name"].removeprefix(prefix)
-                access = self.calltouch_access(code)
-                if access is not None and access.brand_id == brand_id:
-                    codes.append(code)
-        return sorted(codes)
+        cabinets = self._read(CALLTOUCH)
+        return sorted(code for code, value in cabinets.items()
+                      if value.get("brand_id") == brand_id)
 
     def personal_data_key(self) -> bytes:
-        value = self._read(PERSONAL_DATA_KEY)
-        if value is None:
-            raise LookupError(f"Secret {PERSONAL_DATA_KEY!r} is missing.")
+        value = self._read(PERSONAL_DATA)
+        if "key" not in value:
+            raise LookupError(f"Secret {secret_name(PERSONAL_DATA)!r} has no key.")
         return bytes.fromhex(value["key"])
 
-    def _fetch(self, name: str) -> dict[str, Any] | None:
+    def _fetch(self, kind: str) -> dict[str, Any]:
         try:
-            reply = self._client.get_secret_value(SecretId=name)
+            reply = self._client.get_secret_value(SecretId=secret_name(kind))
         except self._client.exceptions.ResourceNotFoundException:
-            return None
+            return {}
         return dict(json.loads(reply["SecretString"]))
+
+
+def merged_secret(client: Any, kind: str, entries: dict[str, Any]) -> None:
+    """Add or replace `entries` in the secret of `kind` (local stack, tests)."""
+    name = secret_name(kind)
+    try:
+        current = json.loads(client.get_secret_value(SecretId=name)["SecretString"])
+    except client.exceptions.ResourceNotFoundException:
+        client.create_secret(Name=name, SecretString=json.dumps(entries))
+        return
+    client.put_secret_value(SecretId=name,
+                            SecretString=json.dumps({**current, **entries}))

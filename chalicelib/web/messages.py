@@ -194,3 +194,17 @@ def _quality(params: str) -> float:
 class _Lenient(dict):
     def __missing__(self, key: str) -> str:
         return "?"
+
+MESSAGES.update(
+    {
+        # Answered by API Gateway itself in AWS (infra's gateway responses).
+        "gateway_timeout": {
+            "ru": "Запрос выполнялся слишком долго; долгие операции идут заданием.",
+            "en": "The request took too long; long work runs as a job.",
+        },
+        "throttled": {
+            "ru": "Слишком много запросов; повторите позже.",
+            "en": "Too many requests; retry later.",
+        },
+    }
+)

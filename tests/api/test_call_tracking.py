@@ -7,7 +7,7 @@ from chalicelib import wiring
 from chalicelib.access.model import Role
 from chalicelib.integrations.calltouch import CalltouchCabinet
 from chalicelib.integrations.httpjson import RateLimiter
-from chalicelib.integrations.secrets import calltouch_secret_name
+from chalicelib.integrations.secrets import CALLTOUCH, merged_secret
 from chalicelib.jobs import service as jobs
 from tests.api.conftest import json_of
 from tests.fake_sources.calls import call, request
@@ -19,8 +19,7 @@ JSON = {"Content-Type": "application/json"}
 def give_cabinet(brand: str, code: str, site_id: str, secret: str) -> None:
     value = {"brand_id": brand, "site_id": site_id, "token": f"token-{site_id}",
              "webhook_secret": secret}
-    boto3.client("secretsmanager").create_secret(
-        Name=calltouch_secret_name(code), SecretString=json.dumps(value))
+    merged_secret(boto3.client("secretsmanager"), CALLTOUCH, {code: value})
 
 
 @pytest.fixture

@@ -100,16 +100,14 @@ def test_the_nightly_schedule_starts_one_sync_per_brand_and_source(demo):
 def test_the_brands_platform_is_found_from_its_secret(client, auth):
     import boto3
 
-    from chalicelib.settings import resource_name
+    from chalicelib.integrations.secrets import DISTRIBUTOR, merged_secret
 
     fake = FakeDistributor()
     fake.sales = [{"dealer_code": "AUR-MSK-01", "model": "Aurora X5",
                    "date": "2026-11-02", "units": 1, "revenue": "2700000.00"}]
     with fake.server:
-        boto3.client("secretsmanager").create_secret(
-            Name=resource_name("distributor-aurora"),
-            SecretString=json.dumps({"base_url": fake.server.url,
-                                     "token": fake.token}))
+        merged_secret(boto3.client("secretsmanager"), DISTRIBUTOR, {
+            "aurora": {"base_url": fake.server.url, "token": fake.token}})
         started = sync(client, auth(Role.IMPORTER_MANAGER))
         finished = run(json_of(started)["job_id"])
 

@@ -14,7 +14,7 @@ from chalicelib.integrations.model import (
     TrafficFigure,
     Utm,
 )
-from chalicelib.integrations.secrets import calltouch_secret_name
+from chalicelib.integrations.secrets import CALLTOUCH, merged_secret
 from chalicelib.integrations.upstream import (
     BudgetFigures,
     ChecklistSummary,
@@ -67,10 +67,8 @@ def network(demo):
                                              SalesTarget("AUR-KGD-01", NOV, 4)])
     wiring.integration_settings().set_lead_source(
         "aurora", "AUR-MSK-01", LeadSource.CALLTOUCH)
-    boto3.client("secretsmanager").create_secret(
-        Name=calltouch_secret_name("AUR-MSK-01"),
-        SecretString=json.dumps({"brand_id": "aurora", "site_id": "1",
-                                 "token": "t", "webhook_secret": "s"}))
+    merged_secret(boto3.client("secretsmanager"), CALLTOUCH, {"AUR-MSK-01": {
+        "brand_id": "aurora", "site_id": "1", "token": "t", "webhook_secret": "s"}})
     wiring.refresh_analytics("aurora", NOV)
     return upstream
 

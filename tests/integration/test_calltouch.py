@@ -17,7 +17,7 @@ from chalicelib.integrations.dynamo import ContactModel, DynamoLeads, LeadModel
 from chalicelib.integrations.httpjson import RateLimiter
 from chalicelib.integrations.leads import Webhook, accept_webhook, pull_dealer
 from chalicelib.integrations.model import LeadKind, SourceUnavailable
-from chalicelib.integrations.secrets import calltouch_secret_name
+from chalicelib.integrations.secrets import CALLTOUCH, merged_secret
 from tests.fake_sources.calls import call, request
 from tests.fake_sources.calltouch import FakeCalltouch, Site
 
@@ -92,11 +92,9 @@ def test_callers_numbers_are_kept_only_masked_and_hashed_until_retention_ends(
 
 
 def test_a_call_arriving_by_webhook_and_by_journal_is_one_lead(demo, calltouch):
-    boto3.client("secretsmanager").create_secret(
-        Name=calltouch_secret_name("AUR-MSK-01"),
-        SecretString=json.dumps({"brand_id": "aurora", "site_id": "4401",
-                                 "token": "ct-token-msk",
-                                 "webhook_secret": "hook-secret"}))
+    merged_secret(boto3.client("secretsmanager"), CALLTOUCH, {"AUR-MSK-01": {
+        "brand_id": "aurora", "site_id": "4401", "token": "ct-token-msk",
+        "webhook_secret": "hook-secret"}})
     pushed = call(101, "2026-11-03T10:15:00")
     calltouch.sites["4401"].calls = [pushed, call(102, "2026-11-03T11:00:00")]
     leads = DynamoLeads()
@@ -115,10 +113,9 @@ def test_a_call_arriving_by_webhook_and_by_journal_is_one_lead(demo, calltouch):
 
 def test_a_late_evening_call_in_kamchatka_belongs_to_the_local_month(demo):
     leads = DynamoLeads()
-    boto3.client("secretsmanager").create_secret(
-        Name=calltouch_secret_name("AUR-PKC-01"),
-        SecretString=json.dumps({"brand_id": "aurora", "site_id": "9",
-                                 "token": "t", "webhook_secret": "s3cret"}))
+    merged_secret(boto3.client("secretsmanager"), CALLTOUCH, {"AUR-PKC-01": {
+        "brand_id": "aurora", "site_id": "9", "token": "t",
+        "webhook_secret": "s3cret"}})
     hook = Webhook(wiring.integration_secrets(), wiring.dealers(), leads,
                    wiring.integration_settings())
     # 1 December 00:30 in Kamchatka is still 30 November in UTC.

@@ -6,7 +6,7 @@ calls the route through Chalice's test client and times each call: token
 check, the caller's user record, one query of the stored summaries, the
 brand's settings, totals and breakdowns, and the JSON reply.
 
-    PYTHONPATH=. .venv/bin/python scripts/bench_analytics.py [--dealers N] [--runs N]
+    PYTHONPATH=. .venv/bin/python bench/bench_network_analytics.py [--dealers N] [--runs N]
 """
 
 import argparse
