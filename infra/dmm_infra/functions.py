@@ -156,6 +156,9 @@ FUNCTIONS: dict[str, FunctionSpec] = {
         access=Access(
             tables=Tables.EVERY,
             buckets=(BucketAccess(resources.BI, (Objects.READ, Objects.WRITE)),),
+            # Limitation: the export does not register Glue partitions yet
+            # (readers follow the manifests); the grant is for when it does.
+            writes_catalog=True,
         ),
         layers=("parquet",),
     ),
