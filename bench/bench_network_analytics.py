@@ -6,7 +6,8 @@ calls the route through Chalice's test client and times each call: token
 check, the caller's user record, one query of the stored summaries, the
 brand's settings, totals and breakdowns, and the JSON reply.
 
-    PYTHONPATH=. .venv/bin/python bench/bench_network_analytics.py [--dealers N] [--runs N]
+    PYTHONPATH=. .venv/bin/python bench/bench_network_analytics.py \
+        [--dealers N] [--runs N]
 """
 
 import argparse
@@ -85,7 +86,8 @@ def main() -> None:
             "p90_ms": round(sorted(warm)[int(len(warm) * 0.9) - 1], 1),
             "max_ms": round(max(warm), 1),
             "response_bytes": size,
-            "storage": "moto server over loopback HTTP",
+            "storage": "emulator",
+            "note": "moto server over loopback HTTP; one query of 16 chunks",
         }, sys.stdout, indent=2)
         print()
     finally:
