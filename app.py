@@ -41,6 +41,28 @@ from chalicelib.bonus.schemas import (
     VersionBody,
 )
 from chalicelib.errors import NotFound
+from chalicelib.integrations import exports as bi_exports
+from chalicelib.integrations import imports as file_imports
+from chalicelib.integrations import leads as call_tracking
+from chalicelib.integrations import service as integrations
+from chalicelib.integrations.handlers import (
+    process_upload_messages as process_import_messages,
+)
+from chalicelib.integrations.schemas import DownloadReply as LinkReply
+from chalicelib.integrations.schemas import (
+    ExportPage,
+    ImportReply,
+    LeadSourceReply,
+    LeadSourceUpdate,
+    NetworkQuery,
+    NetworkReply,
+    NewExport,
+    NewImport,
+    SyncRequest,
+    UploadReply,
+    WebhookReply,
+)
+from chalicelib.integrations.schemas import ExportReply as BiExportReply
 from chalicelib.jobs import service as jobs
 from chalicelib.jobs.handlers import process_job_messages
 from chalicelib.jobs.schemas import JobReply, JobStarted
@@ -76,8 +98,8 @@ from chalicelib.notification_prefs.schemas import (
     TemplateList,
 )
 from chalicelib.surveys import service as surveys
+from chalicelib.surveys.schemas import ExportReply as SurveyExportReply
 from chalicelib.surveys.schemas import (
-    ExportReply,
     NewSurvey,
     ResponseBody,
     ResponseReply,
@@ -545,7 +567,7 @@ def survey_results(request: ApiRequest, survey_id: str) -> ResultsAnswer:
             wiring.surveys(), wiring.survey_responses(), wiring.dealers(),
             wiring.export_files(), wiring.clock(), request.caller, survey_id,
         )
-        return ResultsAnswer(ExportReply(url=url, expires_at=expires_at))
+        return ResultsAnswer(SurveyExportReply(url=url, expires_at=expires_at))
     _, results = surveys.results_of(
         wiring.surveys(), wiring.survey_responses(), wiring.dealers(),
         request.caller, survey_id,
@@ -593,3 +615,147 @@ def put_notification_template(request: ApiRequest, kind: str, language: str
     )
     return TemplateList.of(notification_prefs.brand_templates(
         wiring.notification_templates(), request.caller))
+@api.route("/v1/integrations/{source}/sync", "POST",
+           summary="Sync a period from a source (a job)", body=SyncRequest,
+           response=JobStarted, status=202, idempotent=True)
+def start_sync(request: ApiRequest, source: str) -> JobStarted:
+    body: SyncRequest = request.body
+    job = integrations.start_sync(wiring.job_starter(), request.caller, source,
+                                  body.period)
+    return JobStarted(job_id=job.job_id, status=job.status)
+
+
+@app.schedule(Cron(0, 1, "*", "*", "?", "*"))
+def nightly_syncs(event: Any) -> dict:
+    started = integrations.start_nightly_syncs(
+        wiring.job_starter(), wiring.brand_ids(), wiring.brands(), wiring.clock()
+    )
+    logger.info("nightly syncs started", integration="all", count=len(started))
+    return {"started": len(started)}
+
+
+@api.route("/v1/webhooks/{source}/{code}", "POST",
+           summary="A call or request pushed by call tracking", public=True,
+           response=WebhookReply)
+def take_webhook(request: ApiRequest, source: str, code: str) -> WebhookReply:
+    # Public for the app's token check; the dealer's webhook secret (query
+    # `secret` or header `X-Webhook-Secret`) is checked by the use case.
+    # Limitation: JSON bodies only (Chalice answers other content types 415);
+    # the Calltouch cabinet is set to POST JSON.
+    raw = request.raw
+    params: dict[str, str] = dict(raw.query_params or {})
+    secret = (params.get("secret")
+              or raw.headers.get("x-webhook-secret") or "")
+    accepted = call_tracking.accept_webhook(
+        wiring.webhook(), source, code, secret, call_tracking.json_of(raw.raw_body))
+    return WebhookReply(**accepted)
+
+
+@api.route("/v1/dealers/{code}/lead-source", "GET",
+           summary="Which source counts the dealer's leads", response=LeadSourceReply)
+def get_lead_source(request: ApiRequest, code: str) -> LeadSourceReply:
+    dealer, source = integrations.lead_source_of(
+        wiring.integration_settings(), wiring.dealers(), request.caller, code)
+    return LeadSourceReply(dealer=dealer, lead_source=source)
+
+
+@api.route("/v1/dealers/{code}/lead-source", "PUT",
+           summary="Choose the source of the dealer's leads", body=LeadSourceUpdate,
+           response=LeadSourceReply)
+def put_lead_source(request: ApiRequest, code: str) -> LeadSourceReply:
+    body: LeadSourceUpdate = request.body
+    dealer, source = integrations.set_lead_source(
+        wiring.integration_settings(), wiring.dealers(), request.caller, code,
+        body.lead_source)
+    return LeadSourceReply(dealer=dealer, lead_source=source)
+
+
+@api.route("/v1/analytics/network", "GET", summary="Network analytics of a period",
+           query=NetworkQuery, response=NetworkReply)
+def network_analytics(request: ApiRequest) -> Any:
+    query: NetworkQuery = request.query
+    view = integrations.network_analytics(wiring.summaries(), request.caller,
+                                          query.period)
+    if query.format == "xlsx":
+        url, expires_at = integrations.network_workbook_link(
+            view, wiring.import_files(), request.caller, wiring.clock())
+        return LinkReply(url=url, expires_at=expires_at)
+    brand = network.get_brand(wiring.brands(), request.caller)
+    return NetworkReply.plain(view, brand.currency)
+
+
+@api.route("/v1/imports", "POST", summary="Upload a spreadsheet of targets, sales "
+           "or traffic", body=NewImport, response=ImportReply, status=201,
+           idempotent=True)
+def start_import(request: ApiRequest) -> ImportReply:
+    body: NewImport = request.body
+    found, upload = file_imports.start_import(
+        wiring.file_imports(), wiring.import_files(), wiring.clock(), request.caller,
+        body.kind, body.file_name)
+    return ImportReply(import_id=found.import_id, kind=found.kind,
+                       file_name=found.file_name, job_id=found.job_id,
+                       upload=UploadReply(url=upload.url, fields=upload.fields),
+                       expires_at=upload.expires_at)
+
+
+@api.route("/v1/imports/{import_id}", "GET", summary="An import and its job",
+           response=ImportReply)
+def get_import(request: ApiRequest, import_id: str) -> ImportReply:
+    found = file_imports.get_import(wiring.file_imports(), request.caller, import_id)
+    return ImportReply(import_id=found.import_id, kind=found.kind,
+                       file_name=found.file_name, job_id=found.job_id)
+
+
+@app.on_sqs_message(queue=resources.IMPORT_UPLOADS.name, batch_size=10)
+def import_uploads(event: Any) -> dict:
+    def arrived(key: str) -> object:
+        return file_imports.upload_arrived(wiring.file_imports(),
+                                           wiring.start_import_job, key)
+
+    return process_import_messages(event.to_dict(), event.context, arrived)
+
+
+@api.route("/v1/exports", "POST", summary="Export a period to the BI bucket (a job)",
+           body=NewExport, response=BiExportReply, status=202, idempotent=True)
+def start_export(request: ApiRequest) -> BiExportReply:
+    body: NewExport = request.body
+    export = bi_exports.start_export(wiring.exports(), wiring.start_export_job,
+                                     wiring.clock(), request.caller, body.period)
+    return BiExportReply.of(export)
+
+
+@api.route("/v1/exports", "GET", summary="The brand's exports, newest first",
+           query=ListQuery, response=ExportPage)
+def list_exports(request: ApiRequest) -> ExportPage:
+    query: ListQuery = request.query
+    page = bi_exports.list_exports(wiring.exports(), request.caller, query.limit,
+                                   query.cursor)
+    return ExportPage(items=[BiExportReply.of(e) for e in page.items],
+                      next_cursor=page.next_cursor)
+
+
+@api.route("/v1/exports/{export_id}", "GET", summary="One export",
+           response=BiExportReply)
+def get_export(request: ApiRequest, export_id: str) -> BiExportReply:
+    return BiExportReply.of(bi_exports.get_export(wiring.exports(), request.caller,
+                                                export_id))
+
+
+@app.on_sqs_message(queue=resources.EXPORT_JOBS.name, batch_size=1)
+def run_export_jobs(event: Any) -> dict:
+    # The only function with the parquet layer (pyarrow) attached.
+    def run(job_id: str) -> object:
+        return jobs.run_job(wiring.jobs(), wiring.export_job_runners(),
+                            wiring.clock(), job_id)
+
+    return process_job_messages(event.to_dict(), event.context, run)
+
+
+@app.schedule(Cron(0, 4, "*", "*", "?", "*"))
+def nightly_exports(event: Any) -> dict:
+    # Three hours after the nightly syncs start (01:00 UTC).
+    started = integrations.start_nightly_exports(
+        wiring.exports(), wiring.start_export_job, wiring.brand_ids(),
+        wiring.brands(), wiring.clock())
+    logger.info("nightly exports started", integration="bi", count=len(started))
+    return {"started": len(started)}

@@ -75,3 +75,15 @@ EXPORTS = Bucket("exports", expire_days=30)
 out as presigned links."""
 
 BUCKETS: tuple[Bucket, ...] = (PHOTOS, CREATIVES, BI, EXPORTS)
+# Integrations (chalicelib/integrations/README.md): uploaded spreadsheets
+# under `uploads/` (each announced on the queue below) and generated
+# downloads under `downloads/`; export jobs run in their own function, the
+# only one with the parquet layer.
+IMPORT_UPLOADS = Queue("import-uploads", visibility_timeout_seconds=60,
+                       max_receives=5)
+EXPORT_JOBS = Queue("export-jobs", visibility_timeout_seconds=960, max_receives=3)
+IMPORTS = Bucket("imports", versioned=False, browser_uploads=True,
+                 notify=IMPORT_UPLOADS, notify_prefix="uploads/")
+
+QUEUES = (*QUEUES, IMPORT_UPLOADS, EXPORT_JOBS)
+BUCKETS = (*BUCKETS, IMPORTS)

@@ -12,6 +12,17 @@ from pynamodb.models import Model
 from chalicelib.access.dynamo import UserModel
 from chalicelib.bonus.dynamo import MODELS as BONUS_MODELS
 from chalicelib.dynamo import table_meta
+from chalicelib.integrations.dynamo import (
+    ContactModel,
+    DealerSummaryModel,
+    ExportModel,
+    ImportModel,
+    IntegrationSettingModel,
+    LeadModel,
+    SalesModel,
+    TargetModel,
+    TrafficModel,
+)
 from chalicelib.jobs.dynamo import JobModel
 from chalicelib.media.creatives_dynamo import (
     CreativeChangesModel,
@@ -52,6 +63,15 @@ MODELS: tuple[type[Model], ...] = (
     PreferencesModel,
     TemplateModel,
     OutboxModel,
+    SalesModel,
+    TrafficModel,
+    LeadModel,
+    ContactModel,
+    IntegrationSettingModel,
+    TargetModel,
+    DealerSummaryModel,
+    ImportModel,
+    ExportModel,
 )
 
 

@@ -37,7 +37,54 @@ from chalicelib.bonus.s3 import S3Exports
 from chalicelib.bonus.service import BonusPorts
 from chalicelib.bonus.sqs import SqsBatchQueue
 from chalicelib.clock import Clock, utc_now
+from chalicelib.integrations.bi_tables import ExportInputs, Row
+from chalicelib.integrations.calltouch import CalltouchAccess, cabinet_for
+from chalicelib.integrations.distributor import DistributorPlatform
+from chalicelib.integrations.dynamo import (
+    DynamoBrandIds,
+    DynamoExports,
+    DynamoFileImports,
+    DynamoIntegrationSettings,
+    DynamoLeads,
+    DynamoSalesAndTraffic,
+    DynamoSummaries,
+    DynamoTargets,
+)
+from chalicelib.integrations.exports import (
+    EXPORT_JOB,
+    Export,
+    ExportRunner,
+    Exports,
+)
+from chalicelib.integrations.files import S3Files
+from chalicelib.integrations.imports import (
+    IMPORT_JOB,
+    FileImport,
+    FileImports,
+    ImportRunner,
+)
+from chalicelib.integrations.leads import Cabinet, Webhook
+from chalicelib.integrations.ports import (
+    BrandIds,
+    DistributorSource,
+    IntegrationSecrets,
+    IntegrationSettings,
+    Leads,
+    SalesAndTraffic,
+    Summaries,
+    Targets,
+)
+from chalicelib.integrations.refresh import AnalyticsInputs, refresh_network
+from chalicelib.integrations.secrets import SecretsManagerSecrets
+from chalicelib.integrations.service import (
+    SYNC_JOB,
+    DealerCodesOf,
+    JobStarter,
+    SyncRunner,
+)
+from chalicelib.integrations.upstream import NoData
 from chalicelib.jobs.dynamo import DynamoJobs
+from chalicelib.jobs.model import Job
 from chalicelib.jobs.ports import JobQueue, JobRepository, JobRunner
 from chalicelib.jobs.sqs import SqsJobQueue
 from chalicelib.media.creatives_dynamo import DynamoCreatives, DynamoDownloadLedger
@@ -51,6 +98,7 @@ from chalicelib.media.creatives_s3 import S3CatalogSnapshots, S3CreativeFiles
 from chalicelib.media.creatives_service import Recipients
 from chalicelib.media.search import CatalogCache, CatalogFeed, CatalogSnapshots
 from chalicelib.network.dynamo import DynamoBrands, DynamoDealers
+from chalicelib.network.model import Dealer
 from chalicelib.network.ports import BrandRepository, DealerRepository
 from chalicelib.notification_prefs.dynamo import (
     DynamoPreferences,
@@ -139,6 +187,7 @@ def job_runners() -> dict[str, JobRunner]:
     from chalicelib.bonus import jobs as bonus_jobs
 
     return {**bonus_jobs.runners(bonus)}
+    return {**integration_job_runners()}
 
 
 @_overridable
@@ -309,3 +358,172 @@ def bonus() -> BonusPorts:
         clock=clock(),
         directory=DynamoBrandDirectory(),
     )
+# Integrations, analytics and the BI export (chalicelib/integrations).
+
+
+@_overridable
+def integration_secrets() -> IntegrationSecrets:
+    return SecretsManagerSecrets(_client("secretsmanager"))
+
+
+@_overridable
+def sales_and_traffic() -> SalesAndTraffic:
+    return DynamoSalesAndTraffic()
+
+
+@_overridable
+def brand_ids() -> BrandIds:
+    return DynamoBrandIds()
+
+
+@_overridable
+def distributor_platforms() -> Callable[[str], DistributorSource | None]:
+    """The distributor platform of a brand, None when it has no credentials."""
+
+    def platform_of(brand_id: str) -> DistributorSource | None:
+        access = integration_secrets().distributor_access(brand_id)
+        return DistributorPlatform(access) if access else None
+
+    return platform_of
+
+
+@_overridable
+def calltouch_cabinets() -> Callable[[CalltouchAccess, Dealer], Cabinet]:
+    """A dealer's Calltouch cabinet, built from its access secret."""
+
+    def cabinet_of(access: CalltouchAccess, dealer: Dealer) -> Cabinet:
+        key = integration_secrets().personal_data_key()
+        return cabinet_for(access, key, dealer.time_zone)
+
+    return cabinet_of
+
+
+@_overridable
+def leads() -> Leads:
+    return DynamoLeads()
+
+
+@_overridable
+def integration_settings() -> IntegrationSettings:
+    return DynamoIntegrationSettings()
+
+
+@_overridable
+def targets() -> Targets:
+    return DynamoTargets()
+
+
+@_overridable
+def summaries() -> Summaries:
+    return DynamoSummaries()
+
+
+@_overridable
+def upstream() -> NoData:
+    """Placements, budgets, reports, photo flags, checklists and statements.
+
+    NOTE: empty until those areas are merged; their adapters implement the
+    ports of `chalicelib.integrations.upstream` and replace this.
+    """
+    return NoData()
+
+
+def analytics_inputs() -> AnalyticsInputs:
+    sources = upstream()
+    return AnalyticsInputs(
+        dealers=dealers(), figures=sales_and_traffic(), leads=leads(),
+        settings=integration_settings(), targets=targets(), placements=sources,
+        budgets=sources, reports=sources, checklists=sources, statements=sources,
+    )
+
+
+def refresh_analytics(brand_id: str, period: str,
+                      only: list[str] | None = None) -> None:
+    """Recompute the period's dealer summaries (after a sync or an import)."""
+    refresh_network(brand_id, period, analytics_inputs(), summaries(), clock(),
+                    only=only)
+
+
+@_overridable
+def file_imports() -> FileImports:
+    return DynamoFileImports()
+
+
+@_overridable
+def import_files() -> S3Files:
+    return S3Files(_client("s3"), resources.IMPORTS.name)
+
+
+def start_import_job(found: FileImport) -> Job:
+    return job_starter().start(found.brand_id, found.started_by, IMPORT_JOB,
+                               {"import_id": found.import_id})
+
+
+@_overridable
+def exports() -> Exports:
+    return DynamoExports()
+
+
+@_overridable
+def bi_files() -> S3Files:
+    return S3Files(_client("s3"), resources.BI.name)
+
+
+@_overridable
+def export_job_queue() -> JobQueue:
+    return SqsJobQueue(_client("sqs"), resources.EXPORT_JOBS.name)
+
+
+def start_export_job(export: Export) -> Job:
+    starter = JobStarter(jobs(), export_job_queue(), clock())
+    return starter.start(export.brand_id, export.started_by, EXPORT_JOB,
+                         {"export_id": export.export_id, "period": export.period})
+
+
+def export_job_runners() -> dict[str, JobRunner]:
+    """The export function's only job kind; it alone loads pyarrow."""
+
+    def write_parquet(table: str, rows: list[Row]) -> bytes:
+        from chalicelib.integrations.parquet import parquet_bytes
+
+        return parquet_bytes(table, rows)
+
+    runner = ExportRunner(
+        exports=exports(),
+        inputs=ExportInputs(analytics_inputs(), upstream()),
+        brands=brands(), shelf=bi_files(), write_parquet=write_parquet,
+        clock=clock(),
+    )
+    return {EXPORT_JOB: runner}
+
+
+def job_starter() -> JobStarter:
+    return JobStarter(jobs(), job_queue(), clock())
+
+
+def webhook() -> Webhook:
+    def refresh_dealer(brand_id: str, period: str, code: str) -> None:
+        refresh_analytics(brand_id, period, only=[code])
+
+    return Webhook(integration_secrets(), dealers(), leads(), integration_settings(),
+                   after_save=refresh_dealer)
+
+
+def integration_job_runners() -> dict[str, JobRunner]:
+    sync = SyncRunner(
+        distributor_of=distributor_platforms(),
+        cabinet_of=calltouch_cabinets(),
+        dealers=dealers(),
+        figures=sales_and_traffic(),
+        secrets=integration_secrets(),
+        leads=leads(),
+        settings=integration_settings(),
+        starter=job_starter(),
+        after_sync=refresh_analytics,
+    )
+    imports = ImportRunner(
+        imports=file_imports(), slots=import_files(),
+        dealers=DealerCodesOf(dealers()), figures=sales_and_traffic(),
+        targets=targets(), after_import=refresh_analytics,
+    )
+    return {SYNC_JOB: sync, IMPORT_JOB: imports}

@@ -4,6 +4,7 @@ same definitions infra uses. Run again, it creates only what is missing."""
 import contextlib
 import json
 import os
+import secrets
 
 import boto3
 
@@ -13,7 +14,7 @@ from chalicelib.tables import MODELS
 
 def create_all() -> dict[str, list[str]]:
     return {"tables": create_tables(), "queues": create_queues(),
-            "buckets": create_buckets()}
+            "secrets": create_secrets(), "buckets": create_buckets()}
 
 
 def create_tables() -> list[str]:
@@ -43,6 +44,21 @@ def create_queues() -> list[str]:
         sqs.set_queue_attributes(QueueUrl=url, Attributes=attributes)
         names.append(queue.name)
     return names
+
+
+def create_secrets() -> list[str]:
+    """The key callers' numbers are hashed with; kept if it already exists."""
+    from chalicelib.integrations.secrets import PERSONAL_DATA, secret_name
+
+    client = boto3.client("secretsmanager")
+    name = secret_name(PERSONAL_DATA)
+    try:
+        client.describe_secret(SecretId=name)
+        return []
+    except client.exceptions.ResourceNotFoundException:
+        value = json.dumps({"key": secrets.token_hex(32)})
+        client.create_secret(Name=name, SecretString=value)
+        return [name]
 
 
 def create_buckets() -> list[str]:

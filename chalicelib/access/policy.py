@@ -42,6 +42,11 @@ class Action(StrEnum):
     ANSWER_SURVEYS = "surveys.answer"
     READ_SURVEY_RESULTS = "surveys.results"
     MANAGE_NOTIFICATION_TEMPLATES = "notification_templates.manage"
+    SYNC_INTEGRATIONS = "integrations.sync"
+    IMPORT_FILES = "imports.start"
+    READ_NETWORK_ANALYTICS = "analytics.network.read"
+    EXPORT_BI = "exports.write"
+    READ_EXPORTS = "exports.read"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -69,6 +74,11 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.ANSWER_SURVEYS: frozenset({Role.DEALER_USER}),
     Action.READ_SURVEY_RESULTS: IMPORTER,
     Action.MANAGE_NOTIFICATION_TEMPLATES: ADMIN,
+    Action.SYNC_INTEGRATIONS: MANAGERS,
+    Action.IMPORT_FILES: MANAGERS,
+    Action.READ_NETWORK_ANALYTICS: IMPORTER,
+    Action.EXPORT_BI: IMPORTER,
+    Action.READ_EXPORTS: IMPORTER,
 }
 
 

@@ -1,1 +1,2 @@
-"""Sales and traffic sources and the BI export, converted at the border."""
+"""Sales, traffic and call-tracking sources, network analytics and the BI export,
+converted at the border."""

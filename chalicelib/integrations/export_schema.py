@@ -29,21 +29,40 @@ class ExportTable:
     comment: str
 
 
-DEALERS = ExportTable(
-    "dealers",
-    (
-        Column("dealer_code", "string", "The dealer's code, e.g. AUR-MSK-01."),
-        Column("city", "string", "City of the dealership."),
-        Column("region", "string", "Region of the brand's network."),
-        Column("time_zone", "string", "IANA time zone of the dealer."),
-        Column("category", "string", "Dealer category, e.g. flagship."),
-        Column("exported_at", INSTANT, "When this export was written."),
-    ),
-    "Every dealer of the brand as it stood at the export.",
-)
+_HIVE = {"string": "string", "decimal(18,2)": MONEY, "int64": "bigint",
+         "int32": "int", "bool": "boolean", "date": "date",
+         "timestamp[us, UTC]": INSTANT}
 
-# Limitation: only the dealers table is declared. Placements, reports, photo
-# flags, statements and their lines, sales and traffic get their columns
-# when the export that writes them is built; until then Glue has no table
-# for them and BI tools cannot query them.
-TABLES: tuple[ExportTable, ...] = (DEALERS,)
+_COMMENTS = {
+    "dealers": "Every dealer of the brand as it stood at the export.",
+    "placements": "Placements of the period, with attributed leads and CPL.",
+    "reports": "Photo reports of the period's placements.",
+    "photo_flags": "Flags raised on report photos (duplicates, dates).",
+    "statements": "The latest statement of each dealer for the period.",
+    "statement_lines": "The lines of those statements.",
+    "sales": "Sales by dealer, model and day.",
+    "traffic": "Traffic by dealer, channel, day and source.",
+    "leads": "Calls and requests from call tracking, no personal data.",
+}
+
+
+def _table(name: str) -> ExportTable:
+    from chalicelib.integrations.bi_tables import SCHEMAS
+
+    columns = tuple(
+        Column(column, _HIVE[kind], column.replace("_", " "))
+        for column, kind, _ in SCHEMAS[name]
+    )
+    return ExportTable(name, columns, _COMMENTS[name])
+
+
+def _tables() -> tuple[ExportTable, ...]:
+    from chalicelib.integrations.bi_tables import TABLES as NAMES
+
+    return tuple(_table(name) for name in NAMES)
+
+
+# The columns are those the exporter writes (`bi_tables.SCHEMAS`), so Glue
+# and the parquet files cannot drift apart.
+TABLES: tuple[ExportTable, ...] = _tables()
+DEALERS = TABLES[0]

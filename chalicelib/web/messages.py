@@ -216,6 +216,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Расчёт {run_id} нельзя опубликовать: {reason}.",
         "en": "Bonus run {run_id} cannot be published: {reason}.",
     },
+    # Integrations, analytics and the BI export.
+    "integration_error": {
+        "ru": "Ошибка интеграции.",
+        "en": "Integration error.",
+    },
+    "source_not_found": {
+        "ru": "Источник {source} неизвестен.",
+        "en": "Source {source} is not known.",
+    },
+    "source_not_configured": {
+        "ru": "Источник {source} не настроен для бренда.",
+        "en": "Source {source} is not configured for the brand.",
+    },
+    "source_unavailable": {
+        "ru": "Источник {source} не ответил: {reason}.",
+        "en": "Source {source} did not answer: {reason}.",
+    },
     "invalid_period": {
         "ru": "Период {period} должен иметь вид ГГГГ-ММ.",
         "en": "Period {period} must be written YYYY-MM.",
@@ -223,6 +240,26 @@ MESSAGES: dict[str, dict[str, str]] = {
     "bonus_inputs_changed": {
         "ru": "Данные дилера {dealer} изменились во время расчёта {run_id}.",
         "en": "Facts of dealer {dealer} changed during bonus run {run_id}.",
+    },
+    "webhook_rejected": {
+        "ru": "Вебхук не прошёл проверку секрета.",
+        "en": "The webhook did not pass the secret check.",
+    },
+    "webhook_not_understood": {
+        "ru": "Тело вебхука не похоже на звонок или заявку.",
+        "en": "The webhook body is neither a call nor a request.",
+    },
+    "unsupported_file": {
+        "ru": "Файл {file_name} должен быть xlsx или csv.",
+        "en": "File {file_name} must be xlsx or csv.",
+    },
+    "import_not_found": {
+        "ru": "Загрузка файла не найдена.",
+        "en": "The file import was not found.",
+    },
+    "export_not_found": {
+        "ru": "Выгрузка не найдена.",
+        "en": "The export was not found.",
     },
 }
 

@@ -91,7 +91,7 @@ class AppFunction:
         return f"{self.logical_id}SqsEventSource"
 
 
-INTEGRATION_SECRETS = ("distributor", "calltouch")
+INTEGRATION_SECRETS = ("distributor", "calltouch", "personal-data")
 """Secrets Manager entries `dmm/<stage>/integrations/<kind>`, filled by hand."""
 
 _UPLOADS = (Objects.READ, Objects.WRITE)
@@ -103,16 +103,19 @@ FUNCTIONS: dict[str, FunctionSpec] = {
         timeout_seconds=29,
         access=Access(
             tables=Tables.EVERY,
-            sends_to=(resources.JOBS,),
+            sends_to=(resources.JOBS, resources.EXPORT_JOBS),
             buckets=(
                 # Presigned POSTs and links act with the signer's rights.
                 BucketAccess(resources.PHOTOS, (*_UPLOADS, Objects.TAG)),
                 BucketAccess(resources.CREATIVES, (*_UPLOADS, Objects.TAG)),
                 # Statement spreadsheets are written, then linked.
                 BucketAccess(resources.EXPORTS, _UPLOADS),
+                # Spreadsheet uploads and the analytics' xlsx downloads.
+                BucketAccess(resources.IMPORTS, _UPLOADS),
             ),
             manages_users=True,
-            secrets=("calltouch",),
+            # Webhooks: the dealer's secret, and the key numbers are hashed with.
+            secrets=("calltouch", "personal-data"),
         ),
     ),
     "run_jobs": FunctionSpec(
@@ -126,9 +129,42 @@ FUNCTIONS: dict[str, FunctionSpec] = {
                 BucketAccess(resources.PHOTOS, (Objects.READ,)),
                 BucketAccess(resources.CREATIVES, (Objects.READ,)),
                 BucketAccess(resources.EXPORTS, _UPLOADS),
+                BucketAccess(resources.IMPORTS, (Objects.READ,), "uploads/"),
             ),
             secrets=INTEGRATION_SECRETS,
         ),
+    ),
+    # Integrations (chalicelib/integrations/README.md).
+    "import_uploads": FunctionSpec(
+        memory_mb=256,
+        timeout_seconds=60,
+        access=Access(tables=("imports", "jobs"), sends_to=(resources.JOBS,)),
+    ),
+    "nightly_syncs": FunctionSpec(
+        memory_mb=256,
+        timeout_seconds=120,
+        access=Access(tables=("jobs",), read_tables=("brands",),
+                      sends_to=(resources.JOBS,)),
+    ),
+    "nightly_exports": FunctionSpec(
+        memory_mb=256,
+        timeout_seconds=120,
+        access=Access(tables=("jobs", "exports"), read_tables=("brands",),
+                      sends_to=(resources.EXPORT_JOBS,)),
+    ),
+    # The only function with pyarrow: app package (about 83 MB unzipped) plus
+    # the pruned parquet layer (about 102 MB) stays under Lambda's 250 MB.
+    "run_export_jobs": FunctionSpec(
+        memory_mb=2048,
+        timeout_seconds=900,
+        access=Access(
+            tables=Tables.EVERY,
+            buckets=(BucketAccess(resources.BI, (Objects.READ, Objects.WRITE)),),
+            # Limitation: the export does not register Glue partitions yet
+            # (readers follow the manifests); the grant is for when it does.
+            writes_catalog=True,
+        ),
+        layers=("parquet",),
     ),
     "fail_abandoned_jobs": FunctionSpec(
         memory_mb=256,

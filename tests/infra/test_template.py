@@ -382,7 +382,7 @@ def test_stack_declares_sender_identity_and_integration_secrets(
     assert template.of_type("AWS::SES::EmailIdentity")
     assert secrets == [
         f"dmm/{template.stage}/integrations/{kind}"
-        for kind in ("calltouch", "distributor")
+        for kind in ("calltouch", "distributor", "personal-data")
     ]
 
 

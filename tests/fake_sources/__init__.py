@@ -1,0 +1,1 @@
+"""Fakes of the outside systems the integrations talk to, over loopback HTTP."""
