@@ -1,0 +1,1 @@
+"""Report photos: upload, fingerprints, duplicate detection, flags and decisions."""
