@@ -12,6 +12,7 @@ from pynamodb.models import Model
 from chalicelib.access.dynamo import UserModel
 from chalicelib.dynamo import table_meta
 from chalicelib.jobs.dynamo import JobModel
+from chalicelib.media.dynamo import PhotoHashModel, PhotoModel
 from chalicelib.network.dynamo import BrandModel, DealerModel
 
 
@@ -31,6 +32,8 @@ MODELS: tuple[type[Model], ...] = (
     UserModel,
     JobModel,
     IdempotencyRecordModel,
+    PhotoModel,
+    PhotoHashModel,
 )
 
 

@@ -4,8 +4,10 @@
 objects at the same point (`use`) with fakes or moto-backed adapters.
 """
 
+import uuid
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -27,6 +29,16 @@ from chalicelib.clock import Clock, utc_now
 from chalicelib.jobs.dynamo import DynamoJobs
 from chalicelib.jobs.ports import JobQueue, JobRepository, JobRunner
 from chalicelib.jobs.sqs import SqsJobQueue
+from chalicelib.media.dynamo import DynamoHashes, DynamoPhotos
+from chalicelib.media.placements import ListedPlacementGate, listed_from_file
+from chalicelib.media.ports import (
+    HashStore,
+    PhotoObjects,
+    PhotoRepository,
+    PlacementGate,
+)
+from chalicelib.media.s3 import S3PhotoObjects
+from chalicelib.media.service import IndexCache
 from chalicelib.network.dynamo import DynamoBrands, DynamoDealers
 from chalicelib.network.ports import BrandRepository, DealerRepository
 from chalicelib.settings import DEV_CLIENT_ID, DEV_ISSUER, Settings, resource_name
@@ -140,6 +152,43 @@ def idempotency() -> IdempotencyGuard:
     table = resource_name("idempotency")
     persistence = DynamoDBPersistenceLayer(table, boto3_client=_client("dynamodb"))
     return IdempotencyGuard(persistence)
+
+
+@_overridable
+def photos() -> PhotoRepository:
+    return DynamoPhotos()
+
+
+@_overridable
+def photo_hashes() -> HashStore:
+    return DynamoHashes(clock())
+
+
+@_overridable
+def photo_indexes() -> IndexCache:
+    """Kept for the life of the warm container: the per-brand hash indexes."""
+    return IndexCache(photo_hashes())
+
+
+@_overridable
+def photo_objects() -> PhotoObjects:
+    return S3PhotoObjects(_client("s3"), resources.PHOTOS.name)
+
+
+@_overridable
+def placement_gate() -> PlacementGate:
+    # Limitation: placements are not wired in yet; the stand-in gate knows
+    # only the demo placements of demo/placements.toml.
+    listed = listed_from_file(_DEMO_PLACEMENTS)
+    return ListedPlacementGate(clock(), listed)
+
+
+@_overridable
+def new_photo_id() -> Callable[[], str]:
+    return lambda: f"ph-{uuid.uuid4().hex}"
+
+
+_DEMO_PLACEMENTS = Path(__file__).resolve().parent.parent / "demo" / "placements.toml"
 
 
 def caller_of_token(token: str) -> Caller:

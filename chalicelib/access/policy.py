@@ -26,6 +26,9 @@ class Action(StrEnum):
     LIST_DEALERS = "dealers.list"
     WRITE_DEALERS = "dealers.write"
     READ_JOB = "job.read"
+    UPLOAD_PHOTO = "photo.upload"
+    READ_PHOTO = "photo.read"
+    DECIDE_PHOTO_FLAG = "photo.flag.decide"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -37,6 +40,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.LIST_DEALERS: EVERYONE,
     Action.WRITE_DEALERS: ADMIN,
     Action.READ_JOB: EVERYONE,
+    Action.UPLOAD_PHOTO: frozenset({Role.DEALER_USER}),
+    Action.READ_PHOTO: EVERYONE,
+    Action.DECIDE_PHOTO_FLAG: MANAGERS,
 }
 
 
