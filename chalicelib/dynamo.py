@@ -57,7 +57,12 @@ def save_versioned(item: Model, expected_version: int | None) -> None:
     `expected_version` None creates the item and fails if it already exists.
     The model's `VersionAttribute` writes the next version.
     """
-    item.version = expected_version  # type: ignore[attr-defined]
+    if expected_version is None:
+        # VersionAttribute refuses None; an absent version makes PynamoDB
+        # write version 1 on the condition that the item does not exist.
+        item.attribute_values.pop("version", None)
+    else:
+        item.version = expected_version  # type: ignore[attr-defined]
     with _conflicts(expected_version):
         item.save()
 

@@ -178,7 +178,7 @@ def photo_objects() -> PhotoObjects:
 @_overridable
 def placement_gate() -> PlacementGate:
     # Limitation: placements are not wired in yet; the stand-in gate knows
-    # only the demo placements of demo/placements.toml.
+    # only the demo placements of demo/photo-placements/placements.toml.
     listed = listed_from_file(_DEMO_PLACEMENTS)
     return ListedPlacementGate(clock(), listed)
 
@@ -188,7 +188,10 @@ def new_photo_id() -> Callable[[], str]:
     return lambda: f"ph-{uuid.uuid4().hex}"
 
 
-_DEMO_PLACEMENTS = Path(__file__).resolve().parent.parent / "demo" / "placements.toml"
+_DEMO_PLACEMENTS = (
+    Path(__file__).resolve().parent.parent / "demo" / "photo-placements"
+    / "placements.toml"
+)
 
 
 def caller_of_token(token: str) -> Caller:

@@ -44,7 +44,7 @@ def test_palette_transparent_sixteen_bit_and_cmyk_images_hash_like_the_photo():
     palette = photo.convert("P", palette=Image.Palette.ADAPTIVE, colors=256)
     transparent = photo.convert("RGBA")
     grey16 = Image.fromarray(
-        (np.asarray(photo.convert("L"), dtype=np.uint16) * 257)
+        np.asarray(photo.convert("L"), dtype=np.uint16) * 257
     )
     cmyk = io.BytesIO()
     photo.convert("CMYK").save(cmyk, "JPEG", quality=95)

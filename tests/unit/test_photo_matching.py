@@ -11,7 +11,12 @@ from chalicelib.media.matching import (
     brute_force,
     stored_hashes,
 )
-from devstack.photo_samples import sample_bytes, sample_image, sample_names, transformations
+from devstack.photo_samples import (
+    sample_bytes,
+    sample_image,
+    sample_names,
+    transformations,
+)
 
 START = datetime(2025, 3, 1, tzinfo=UTC)
 DEFAULTS = Thresholds()
