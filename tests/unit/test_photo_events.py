@@ -4,7 +4,8 @@ from chalicelib.media.handlers import objects_created
 
 
 def notification(key: str, size: int = 1234) -> str:
-    record = {"eventName": "ObjectCreated:Post", "eventTime": "2026-05-20T09:00:00.000Z",
+    record = {"eventName": "ObjectCreated:Post",
+              "eventTime": "2026-05-20T09:00:00.000Z",
               "s3": {"object": {"key": key, "size": size}}}
     return json.dumps({"Records": [record]})
 
