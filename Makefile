@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint seed clean
+.PHONY: run test lint seed bench clean
 
 run: $(STAMP)
 	$(BIN)/dmm up
@@ -20,6 +20,9 @@ lint: $(STAMP)
 
 seed: $(STAMP)
 	$(BIN)/dmm seed
+
+bench: $(STAMP)
+	BIN=$(BIN) scripts/bench-photos
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@python=$$(scripts/find-python313) && \

@@ -4,9 +4,9 @@ import pytest
 import requests
 
 from chalicelib.access.model import Role
+from devstack.photo_samples import jpeg, resized, sample_image
 from tests.api.conftest import json_of
 from tests.integration.test_photo_processing import drain
-from devstack.photo_samples import jpeg, resized, sample_image
 
 JSON = {"Content-Type": "application/json"}
 

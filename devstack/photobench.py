@@ -1,0 +1,186 @@
+"""`make bench`: the duplicate detector measured on real photos, as JSON.
+
+- precision and recall per kind of transformation at the default thresholds:
+  each transformed copy is looked up among all originals; finding its own
+  original is a true positive, any other photo a false positive (different
+  photographs are the negatives);
+- milliseconds per 12-megapixel JPEG, draft decoding against full decoding;
+  the 12 MP photo is a bundled sample upscaled to 4000x3000 with fine grain;
+- lookup cost with 1,000, 10,000 and 100,000 stored hashes: time in memory,
+  and DynamoDB requests and time on the local emulator (labelled so).
+"""
+
+import json
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from chalicelib.media.hashing import HASH_VERSION, fingerprint
+from chalicelib.media.matching import (
+    PhotoIndex,
+    StoredHashes,
+    Thresholds,
+    stored_hashes,
+)
+from devstack import photo_samples as samples
+
+START = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def main() -> int:
+    report = {
+        "thresholds": vars_of(Thresholds()),
+        "precision_recall": precision_recall(Thresholds()),
+        "ms_per_12mp_photo": timing(),
+        "lookup": lookup_cost(),
+    }
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+def vars_of(thresholds: Thresholds) -> dict[str, int]:
+    return {"phash_bits": thresholds.phash_bits, "dhash_bits": thresholds.dhash_bits}
+
+
+def precision_recall(limits: Thresholds) -> dict[str, Any]:
+    names = samples.sample_names()
+    index = PhotoIndex(HASH_VERSION)
+    for name in names:
+        index.add(_stored(fingerprint(samples.sample_bytes(name)), name))
+    results = {}
+    for kind, variants in samples.transformations().items():
+        true_pos = false_pos = false_neg = 0
+        for name in names:
+            for make in variants.values():
+                content = (samples.sample_bytes(name) if kind == "exact_copy"
+                           else make(samples.sample_image(name)))
+                found = {m.photo_id for m in index.find(fingerprint(content), limits)}
+                true_pos += name in found
+                false_neg += name not in found
+                false_pos += len(found - {name})
+        results[kind] = {
+            "copies": true_pos + false_neg,
+            "negative_pairs": (true_pos + false_neg) * (len(names) - 1),
+            "recall": round(true_pos / (true_pos + false_neg), 4),
+            "precision": round(true_pos / max(1, true_pos + false_pos), 4),
+            "false_positives": false_pos,
+        }
+    return results
+
+
+def timing(runs: int = 15) -> dict[str, Any]:
+    content = samples.camera_sized("rocket")
+    fingerprint(content)  # the first call imports scipy; not counted
+    draft = _times(content, runs, draft=True)
+    full = _times(content, runs, draft=False)
+    same = fingerprint(content, draft=True), fingerprint(content, draft=False)
+    return {
+        "photo": "rocket.jpg upscaled to 4000x3000 with grain, JPEG q90",
+        "bytes": len(content),
+        "draft": {"p50": _pct(draft, 50), "p95": _pct(draft, 95)},
+        "full_decode": {"p50": _pct(full, 50), "p95": _pct(full, 95)},
+        "full_over_draft_p50": round(_pct(full, 50) / _pct(draft, 50), 2),
+        "hash_bits_differing_draft_vs_full": {
+            "phash": (same[0].phash ^ same[1].phash).bit_count(),
+            "dhash": (same[0].dhash ^ same[1].dhash).bit_count(),
+        },
+    }
+
+
+def lookup_cost(sizes: tuple[int, ...] = (1_000, 10_000, 100_000)) -> dict[str, Any]:
+    probe = fingerprint(samples.sample_bytes("coffee"))
+    rng = random.Random(5)
+    figures: dict[str, Any] = {"in_memory": {}, "emulator": {}}
+    for size in sizes:
+        stored = [_random_stored(rng, number) for number in range(size)]
+        index = PhotoIndex(HASH_VERSION)
+        for each in stored:
+            index.add(each)
+        index.find(probe, Thresholds())
+        took = []
+        for _ in range(20):
+            began = time.perf_counter()
+            index.find(probe, Thresholds())
+            took.append((time.perf_counter() - began) * 1000)
+        figures["in_memory"][str(size)] = {"p50_ms": _pct(took, 50),
+                                           "p95_ms": _pct(took, 95)}
+        figures["emulator"][str(size)] = _emulator(stored, probe)
+    figures["dynamodb_multi_index_hashing_requests_per_lookup"] = _mih_requests()
+    return figures
+
+
+def _emulator(stored: list[StoredHashes], probe: Any) -> dict[str, Any]:
+    """Stored hashes written to the emulator's table, then: a cold container's
+    first lookup (reads them all) and a warm one's (reads additions only)."""
+    try:
+        from chalicelib.media.dynamo import DynamoHashes, PhotoHashModel, hash_item
+        from chalicelib.media.service import IndexCache
+    except Exception as exc:  # no emulator configured
+        return {"skipped": str(exc)}
+    brand = f"bench-{len(stored)}"
+    with PhotoHashModel.batch_write() as batch:
+        for number, each in enumerate(stored):
+            batch.save(hash_item(brand, each, START + timedelta(seconds=number)))
+    hashes = DynamoHashes(lambda: datetime.now(UTC))
+    cache = IndexCache(hashes)
+    began = time.perf_counter()
+    cache.refreshed(brand, HASH_VERSION).find(probe, Thresholds())
+    cold_ms, cold_requests = (time.perf_counter() - began) * 1000, hashes.requests
+    began = time.perf_counter()
+    cache.refreshed(brand, HASH_VERSION).find(probe, Thresholds())
+    warm_ms = (time.perf_counter() - began) * 1000
+    return {
+        "label": "emulator (moto server, local HTTP)",
+        "cold_container": {"requests": cold_requests, "ms": round(cold_ms, 1)},
+        "warm_container": {"requests": hashes.requests - cold_requests,
+                           "ms": round(warm_ms, 1)},
+    }
+
+
+def _mih_requests() -> dict[str, Any]:
+    """Queries a DynamoDB multi-index-hashing lookup would need at the default
+    thresholds: pHash in 4 bands of 16 bits; a pair within 12 bits has a band
+    within 3 bits, so each band is queried at every value within 3 bits."""
+    from math import comb
+
+    radius = Thresholds().phash_bits // 4
+    per_band = sum(comb(16, bits) for bits in range(radius + 1))
+    probes = 8 + 5  # eight orientations and five crops
+    return {"bands": 4, "keys_per_band": per_band, "probes": probes,
+            "queries": 4 * per_band * probes}
+
+
+def _stored(found: Any, photo_id: str) -> StoredHashes:
+    return stored_hashes(found, photo_id=photo_id, dealer_code="AUR-MSK-01",
+                         placement_id="pl-bench", uploaded_at=START)
+
+
+def _random_stored(rng: random.Random, number: int) -> StoredHashes:
+    views = tuple((rng.getrandbits(64), rng.getrandbits(64)) for _ in range(6))
+    return StoredHashes(
+        photo_id=f"ph-{number:06d}", dealer_code="AUR-MSK-01", placement_id="pl",
+        uploaded_at=START, taken_at=None, sha256=f"{number:064x}",
+        version=HASH_VERSION, views=views, uninformative=False,
+    )
+
+
+def _times(content: bytes, runs: int, draft: bool) -> list[float]:
+    took = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        fingerprint(content, draft=draft)
+        took.append((time.perf_counter() - began) * 1000)
+    return took
+
+
+def _pct(values: list[float], percent: int) -> float:
+    if percent == 50:
+        return round(statistics.median(values), 1)
+    return round(statistics.quantiles(values, n=100)[percent - 1], 1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
