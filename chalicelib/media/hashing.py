@@ -162,7 +162,7 @@ def normalised(image: Image.Image, *, draft: bool = True) -> Image.Image:
         image.draft("L", (WORKING_SIDE, WORKING_SIDE))
     try:
         image.load()
-    except OSError as exc:
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise UnreadablePhoto(_load_failure(exc)) from exc
     upright = ImageOps.exif_transpose(image) or image
     grey = without_borders(to_greyscale(upright))
@@ -258,7 +258,7 @@ def _flat_run(pixels: np.ndarray) -> int:
     return int(np.argmin(flat)) if not flat.all() else len(flat)
 
 
-def _load_failure(exc: OSError) -> str:
+def _load_failure(exc: Exception) -> str:
     return "truncated" if "truncated" in str(exc).lower() else "corrupt"
 
 

@@ -236,11 +236,17 @@ def decide_flag(
     outcome: Outcome,
     comment: str,
 ) -> Photo:
-    """Confirm or dismiss the flag of `kind` awaiting review; once only."""
+    """Confirm or dismiss the photo's flags of `kind` awaiting review (a
+    photo may match several earlier ones); once only.
+
+    # Limitation: a confirmed flag does not yet return the report to the
+    # dealer: placements and reports live in their own package, which has to
+    # act on the decision (reading the flag's state) when the two are wired
+    # together. Until then the decision is recorded on the flag only.
+    """
     photo = visible_photo(photos, dealers, caller, photo_id)
     ensure_permitted(caller, Action.DECIDE_PHOTO_FLAG)
-    flag_kind = _flag_kind(photo_id, kind)
-    flag = photo.flag(flag_kind)
+    flag = photo.flag(_flag_kind(photo_id, kind))
     if flag is None:
         raise FlagNotFound(photo_id, kind)
     if flag.state is not FlagState.UNDER_REVIEW:
@@ -249,10 +255,17 @@ def decide_flag(
     decision = Decision(outcome=outcome, user_id=caller.user_id,
                         decided_at=clock(), comment=comment)
     state = FlagState.CONFIRMED if outcome is Outcome.CONFIRM else FlagState.DISMISSED
-    decided = Flag(kind=flag.kind, state=state, raised_at=flag.raised_at,
-                   match=flag.match, decision=decision)
-    others = tuple(decided if each is flag else each for each in photo.flags)
-    return photos.save(photo.changed(flags=others), expected_version=photo.version)
+    flags = tuple(
+        _decided(each, state, decision)
+        if each.kind is flag.kind and each.state is FlagState.UNDER_REVIEW else each
+        for each in photo.flags
+    )
+    return photos.save(photo.changed(flags=flags), expected_version=photo.version)
+
+
+def _decided(flag: Flag, state: FlagState, decision: Decision) -> Flag:
+    return Flag(kind=flag.kind, state=state, raised_at=flag.raised_at,
+                match=flag.match, decision=decision)
 
 
 def visible_photo(
