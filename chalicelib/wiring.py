@@ -32,12 +32,13 @@ from chalicelib.jobs.sqs import SqsJobQueue
 from chalicelib.media.dynamo import DynamoHashes, DynamoPhotos
 from chalicelib.media.placements import ListedPlacementGate, listed_from_file
 from chalicelib.media.ports import (
+    HashSnapshots,
     HashStore,
     PhotoObjects,
     PhotoRepository,
     PlacementGate,
 )
-from chalicelib.media.s3 import S3PhotoObjects
+from chalicelib.media.s3 import S3HashSnapshots, S3PhotoObjects
 from chalicelib.media.service import IndexCache
 from chalicelib.network.dynamo import DynamoBrands, DynamoDealers
 from chalicelib.network.ports import BrandRepository, DealerRepository
@@ -167,7 +168,12 @@ def photo_hashes() -> HashStore:
 @_overridable
 def photo_indexes() -> IndexCache:
     """Kept for the life of the warm container: the per-brand hash indexes."""
-    return IndexCache(photo_hashes())
+    return IndexCache(photo_hashes(), photo_snapshots())
+
+
+@_overridable
+def photo_snapshots() -> HashSnapshots:
+    return S3HashSnapshots(_client("s3"), resources.PHOTOS.name)
 
 
 @_overridable

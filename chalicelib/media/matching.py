@@ -137,6 +137,9 @@ class PhotoIndex:
     def get(self, photo_id: str) -> StoredHashes | None:
         return self._photos.get(photo_id)
 
+    def photos(self) -> list[StoredHashes]:
+        return list(self._photos.values())
+
     def add(self, stored: StoredHashes) -> None:
         """Add a photo once; hashes of another version are not comparable and
         are left out."""

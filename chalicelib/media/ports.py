@@ -55,6 +55,19 @@ class HashStore(Protocol):
         ...
 
 
+class HashSnapshots(Protocol):
+    """A brand's whole hash index at one position, in one object: a cold
+    container loads it with one read instead of paging through the table."""
+
+    def load(
+        self, brand_id: str, version: str
+    ) -> tuple[list[StoredHashes], str] | None: ...
+
+    def save(
+        self, brand_id: str, version: str, stored: list[StoredHashes], position: str
+    ) -> None: ...
+
+
 class PhotoObjects(Protocol):
     def upload_form(
         self, key: str, content_type: str, max_bytes: int, expires_seconds: int

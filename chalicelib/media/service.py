@@ -39,6 +39,7 @@ from chalicelib.media.model import (
     photo_key,
 )
 from chalicelib.media.ports import (
+    HashSnapshots,
     HashStore,
     PhotoObjects,
     PhotoRepository,
@@ -121,22 +122,68 @@ def photo_limit_mb(brand: Brand | None) -> int:
     return min(MAX_PHOTO_MB, brand.max_photo_mb) if brand else MAX_PHOTO_MB
 
 
-class IndexCache:
-    """Each brand's hash index, loaded once per warm container and brought up
-    to date with the hashes stored since, before every lookup."""
+SNAPSHOT_EVERY = 500
+"""A new snapshot is written once this many hashes were added since the last."""
 
-    def __init__(self, hashes: HashStore) -> None:
+
+@dataclass
+class _Loaded:
+    index: PhotoIndex
+    position: str | None
+    since_snapshot: int
+
+
+class IndexCache:
+    """Each brand's hash index, loaded once per warm container (from the
+    latest snapshot, when there is one) and brought up to date with the hashes
+    stored since, before every lookup. Every `SNAPSHOT_EVERY` additions it
+    writes a fresh snapshot, so a cold container never pages the whole table.
+    """
+
+    def __init__(
+        self,
+        hashes: HashStore,
+        snapshots: HashSnapshots | None = None,
+        snapshot_every: int = SNAPSHOT_EVERY,
+    ) -> None:
         self._hashes = hashes
-        self._indexes: dict[tuple[str, str], tuple[PhotoIndex, str | None]] = {}
+        self._snapshots = snapshots
+        self._snapshot_every = snapshot_every
+        self._loaded: dict[tuple[str, str], _Loaded] = {}
 
     def refreshed(self, brand_id: str, version: str) -> PhotoIndex:
-        index, position = self._indexes.get((brand_id, version),
-                                            (PhotoIndex(version), None))
-        added, position = self._hashes.added_since(brand_id, version, position)
-        for stored in added:
-            index.add(stored)
-        self._indexes[(brand_id, version)] = (index, position)
-        return index
+        key = (brand_id, version)
+        loaded = self._loaded.get(key) or self._cold(brand_id, version)
+        added, position = self._hashes.added_since(brand_id, version, loaded.position)
+        fresh = [stored for stored in added if stored.photo_id not in loaded.index]
+        for stored in fresh:
+            loaded.index.add(stored)
+        loaded.position = position
+        loaded.since_snapshot += len(fresh)
+        self._loaded[key] = loaded
+        if self._due_for_snapshot(loaded):
+            self._snapshot(brand_id, version, loaded)
+        return loaded.index
+
+    def _due_for_snapshot(self, loaded: _Loaded) -> bool:
+        return bool(self._snapshots and loaded.position
+                    and loaded.since_snapshot >= self._snapshot_every)
+
+    def _snapshot(self, brand_id: str, version: str, loaded: _Loaded) -> None:
+        assert self._snapshots is not None and loaded.position is not None
+        self._snapshots.save(brand_id, version, loaded.index.photos(),
+                             loaded.position)
+        loaded.since_snapshot = 0
+
+    def _cold(self, brand_id: str, version: str) -> _Loaded:
+        index = PhotoIndex(version)
+        found = self._snapshots.load(brand_id, version) if self._snapshots else None
+        if found is None:
+            return _Loaded(index, None, 0)
+        stored, position = found
+        for each in stored:
+            index.add(each)
+        return _Loaded(index, position, 0)
 
 
 def process_upload(

@@ -227,3 +227,37 @@ def test_uploads_are_refused_for_heic_oversize_other_dealers_and_closed_reports(
         world.gate.placement_for_photos(manager, "pl-AUR-KGD-01")
     assert world.ask("AUR-KGD-01", placement="pl-explained").fields["max"] == str(
         15 * 1024 * 1024)
+
+
+class MemorySnapshots:
+    def __init__(self) -> None:
+        self.saved: dict[tuple[str, str], tuple[list, str]] = {}
+        self.loads = 0
+
+    def load(self, brand_id, version):
+        self.loads += 1
+        return self.saved.get((brand_id, version))
+
+    def save(self, brand_id, version, stored, position):
+        self.saved[(brand_id, version)] = (list(stored), position)
+
+
+def test_a_cold_container_starts_from_the_snapshot_and_reads_only_what_follows():
+    world = World()
+    snapshots = MemorySnapshots()
+    writer = IndexCache(world.hashes, snapshots, snapshot_every=2)
+    photos = [world.upload("AUR-KGD-01", sample_bytes(name))
+              for name in ("coins", "rocket", "chelsea")]
+    for number, photo in enumerate(photos[:2]):
+        world.process(photo, at=NOW + timedelta(minutes=number), indexes=writer)
+    world.process(photos[2], at=NOW + timedelta(minutes=5))
+    [(stored, position)] = snapshots.saved.values()
+    cold = IndexCache(world.hashes, snapshots)
+    loads_before = snapshots.loads
+
+    index = cold.refreshed("aurora", stored[0].version)
+
+    assert [each.photo_id for each in stored] == [p.photo_id for p in photos[:2]]
+    assert snapshots.loads == loads_before + 1
+    assert sorted(each.photo_id for each in index.photos()) == sorted(
+        p.photo_id for p in photos)
