@@ -15,21 +15,22 @@ import hashlib
 import io
 import re
 import warnings
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from importlib.metadata import version as package_version
+from datetime import datetime, timedelta
 
 import imagehash
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-NORMALISATION = "grey256-v1"
-"""Changes whenever the normalisation below changes: hashes of different
-normalisations are never compared."""
-HASH_VERSION = (
-    f"imagehash-{package_version('ImageHash')}"
-    f"+pillow-{package_version('pillow')}+{NORMALISATION}"
+from chalicelib.media.fingerprints import (
+    HASH_VERSION,
+    CaptureTime,
+    Fingerprint,
+    UnreadablePhoto,
+    hamming,
 )
+
+__all__ = ["HASH_VERSION", "Fingerprint", "UnreadablePhoto", "fingerprint", "hamming"]
+
 HASH_BITS = 64
 WORKING_SIDE = 256
 MAX_PIXELS = 50_000_000
@@ -52,54 +53,6 @@ ORIENTATIONS: tuple[Image.Transpose | None, ...] = (
     Image.Transpose.FLIP_TOP_BOTTOM,
     Image.Transpose.TRANSVERSE,
 )
-
-
-class UnreadablePhoto(Exception):
-    """The bytes are not a photo the app can hash; `reason` is a stable code."""
-
-    def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(f"Unreadable photo: {reason!r} {detail}".strip())
-        self.reason = reason
-        self.detail = detail
-
-
-@dataclass(frozen=True, slots=True)
-class CaptureTime:
-    """When the camera says the photo was taken: its own wall-clock time, and
-    the UTC offset when the camera recorded one (EXIF OffsetTimeOriginal)."""
-
-    local: datetime
-    utc_offset: timedelta | None
-
-    @property
-    def aware(self) -> datetime | None:
-        if self.utc_offset is None:
-            return None
-        return self.local.replace(tzinfo=timezone(self.utc_offset))
-
-    def isoformat(self) -> str:
-        aware = self.aware
-        return (aware or self.local).isoformat()
-
-
-@dataclass(frozen=True, slots=True)
-class Fingerprint:
-    """What matching needs of one photo. `phash` and `dhash` are 64-bit
-    integers of the photo as it is; `orientations` holds (phash, dhash) of
-    each of the eight `ORIENTATIONS`, the first being the photo as it is;
-    `crops` of its centre and four corners, each `CROP_KEEP` of a side."""
-
-    sha256: str
-    phash: int
-    dhash: int
-    orientations: tuple[tuple[int, int], ...]
-    crops: tuple[tuple[int, int], ...]
-    version: str
-    uninformative: bool
-    taken: CaptureTime | None
-    format: str
-    width: int
-    height: int
 
 
 def sniff_format(head: bytes) -> str | None:
@@ -225,10 +178,6 @@ def capture_time(image: Image.Image) -> CaptureTime | None:
     if local is None:
         return None
     return CaptureTime(local=local, utc_offset=_exif_offset(offset))
-
-
-def hamming(first: int, second: int) -> int:
-    return (first ^ second).bit_count()
 
 
 def _open(content: bytes, kind: str, max_pixels: int) -> Image.Image:

@@ -20,10 +20,12 @@ plainly and is what the tests compare it with.
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+from chalicelib.media.fingerprints import Fingerprint, hamming
 
-from chalicelib.media.hashing import Fingerprint, hamming
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +128,7 @@ class PhotoIndex:
     _phash: list[int] = field(default_factory=list)
     _dhash: list[int] = field(default_factory=list)
     _is_whole: list[bool] = field(default_factory=list)
-    _arrays: tuple[np.ndarray, ...] | None = None
+    _arrays: "tuple[np.ndarray, ...] | None" = None
 
     def __len__(self) -> int:
         return len(self._photos)
@@ -176,9 +178,11 @@ class PhotoIndex:
     ) -> dict[str, tuple[int, int]]:
         if not self._owners:
             return {}
+        import numpy as np  # the imaging layer's; only hashing functions look up
+
         phash, dhash, whole = self._columns()
         found: dict[str, tuple[int, int]] = {}
-        probes: list[tuple[tuple[int, int], np.ndarray | None]]
+        probes: list[tuple[tuple[int, int], Any]]
         probes = [(view, None) for view in probe.orientations]
         probes += [(view, whole) for view in probe.crops]
         for (mine_p, mine_d), only in probes:
@@ -194,7 +198,9 @@ class PhotoIndex:
                     found[owner] = bits
         return found
 
-    def _columns(self) -> tuple[np.ndarray, ...]:
+    def _columns(self) -> "tuple[np.ndarray, ...]":
+        import numpy as np
+
         if self._arrays is None:
             self._arrays = (
                 np.array(self._phash, dtype=np.uint64),

@@ -10,7 +10,7 @@ from chalicelib.access.model import Caller, Role
 from chalicelib.access.policy import Action, can_see, ensure_permitted
 from chalicelib.clock import Clock
 from chalicelib.errors import StaleVersion
-from chalicelib.media.hashing import Fingerprint, UnreadablePhoto, fingerprint
+from chalicelib.media.fingerprints import Fingerprint, UnreadablePhoto
 from chalicelib.media.matching import (
     Match,
     PhotoIndex,
@@ -210,6 +210,10 @@ def process_upload(
     if photo.status is not PhotoStatus.PENDING:
         return "already_done"
     brand = brands.get(brand_id)
+
+    # Imported here: only the photo-processing function carries the imaging
+    # layer; every other function of the app imports this module without it.
+    from chalicelib.media.hashing import fingerprint
 
     content = objects.read(created.key, photo_limit_mb(brand) * MB)
     if content is None:

@@ -159,3 +159,16 @@ def test_too_many_pixels_are_refused_before_decoding():
 def test_the_real_format_comes_from_the_signature():
     assert hashing.sniff_format(sample_bytes("coins")[:32]) == "jpeg"
     assert hashing.sniff_format(png(sample_image("coins"))[:32]) == "png"
+
+
+def test_the_app_loads_without_the_imaging_layer():
+    import subprocess
+    import sys
+
+    probe = ("import sys, app; heavy = {'imagehash', 'numpy', 'PIL', 'scipy'}; "
+             "sys.exit(len(heavy & set(sys.modules)))")
+
+    loaded = subprocess.run([sys.executable, "-c", probe], check=False,
+                            capture_output=True, timeout=120)
+
+    assert loaded.returncode == 0, loaded.stderr.decode()[-400:]

@@ -251,7 +251,7 @@ def test_a_cold_container_starts_from_the_snapshot_and_reads_only_what_follows()
     for number, photo in enumerate(photos[:2]):
         world.process(photo, at=NOW + timedelta(minutes=number), indexes=writer)
     world.process(photos[2], at=NOW + timedelta(minutes=5))
-    [(stored, position)] = snapshots.saved.values()
+    [(stored, _position)] = snapshots.saved.values()
     cold = IndexCache(world.hashes, snapshots)
     loads_before = snapshots.loads
 
