@@ -20,12 +20,9 @@ plainly and is what the tests compare it with.
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from chalicelib.media.fingerprints import Fingerprint, hamming
-
-if TYPE_CHECKING:
-    import numpy as np
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,18 +114,14 @@ def brute_force(
 
 @dataclass
 class PhotoIndex:
-    """One brand's stored hashes of one version, in flat arrays: one row per
-    view of each stored photo. A lookup is a handful of vectorised XOR and
-    popcount passes; adding a photo appends to the arrays."""
+    """One brand's stored hashes of one version: one row per view of each
+    stored photo, in growable arrays (`chalicelib.media.rows`). A lookup is a
+    few vectorised XOR and popcount passes over them; adding a photo appends."""
 
     version: str
     _photos: dict[str, StoredHashes] = field(default_factory=dict)
     _by_sha: dict[str, set[str]] = field(default_factory=dict)
-    _owners: list[str] = field(default_factory=list)
-    _phash: list[int] = field(default_factory=list)
-    _dhash: list[int] = field(default_factory=list)
-    _is_whole: list[bool] = field(default_factory=list)
-    _arrays: "tuple[np.ndarray, ...] | None" = None
+    _rows: Any = None
 
     def __len__(self) -> int:
         return len(self._photos)
@@ -151,12 +144,9 @@ class PhotoIndex:
         if stored.uninformative:
             return
         self._by_sha.setdefault(stored.sha256, set()).add(stored.photo_id)
+        rows = self._view_rows()
         for position, (phash, dhash) in enumerate(stored.views):
-            self._owners.append(stored.photo_id)
-            self._phash.append(phash)
-            self._dhash.append(dhash)
-            self._is_whole.append(position == 0)
-        self._arrays = None
+            rows.append(stored.photo_id, phash, dhash, position == 0)
 
     def find(
         self, probe: Fingerprint, thresholds: Thresholds, exclude: str | None = None
@@ -176,38 +166,27 @@ class PhotoIndex:
     def _near(
         self, probe: Fingerprint, thresholds: Thresholds
     ) -> dict[str, tuple[int, int]]:
-        if not self._owners:
+        rows = self._rows
+        if rows is None or rows.count == 0:
             return {}
-        import numpy as np  # the imaging layer's; only hashing functions look up
-
-        phash, dhash, whole = self._columns()
         found: dict[str, tuple[int, int]] = {}
-        probes: list[tuple[tuple[int, int], Any]]
-        probes = [(view, None) for view in probe.orientations]
-        probes += [(view, whole) for view in probe.crops]
-        for (mine_p, mine_d), only in probes:
-            bits_p = np.bitwise_count(phash ^ np.uint64(mine_p))
-            bits_d = np.bitwise_count(dhash ^ np.uint64(mine_d))
-            hits = (bits_p <= thresholds.phash_bits) & (bits_d <= thresholds.dhash_bits)
-            if only is not None:
-                hits &= only
-            for row in np.flatnonzero(hits):
-                bits = (int(bits_p[row]), int(bits_d[row]))
-                owner = self._owners[row]
+        probes = [(view, False) for view in probe.orientations]
+        probes += [(view, True) for view in probe.crops]
+        for (mine_p, mine_d), whole_only in probes:
+            hits = rows.within(mine_p, mine_d, thresholds.phash_bits,
+                               thresholds.dhash_bits, whole_only)
+            for owner, bits_p, bits_d in hits:
+                bits = (bits_p, bits_d)
                 if owner not in found or _closer(bits, found[owner]):
                     found[owner] = bits
         return found
 
-    def _columns(self) -> "tuple[np.ndarray, ...]":
-        import numpy as np
+    def _view_rows(self) -> Any:
+        if self._rows is None:
+            from chalicelib.media.rows import ViewRows
 
-        if self._arrays is None:
-            self._arrays = (
-                np.array(self._phash, dtype=np.uint64),
-                np.array(self._dhash, dtype=np.uint64),
-                np.array(self._is_whole, dtype=bool),
-            )
-        return self._arrays
+            self._rows = ViewRows()
+        return self._rows
 
 
 def _pairs(

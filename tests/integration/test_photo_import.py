@@ -28,3 +28,20 @@ def test_an_archive_is_imported_once_and_a_second_run_skips_it(demo, tmp_path):
     copy = wiring.photos().get("aurora", copy_id)
     assert copy.status is PhotoStatus.PROCESSED
     assert [flag.kind for flag in copy.flags] == [FlagKind.DUPLICATE]
+
+
+def test_an_archive_is_read_from_a_bucket_prefix_with_cyrillic_names(demo, tmp_path):
+    import boto3
+
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket="aurora-archive",
+                     CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+    s3.put_object(Bucket="aurora-archive", Key="2023/отчёты/Щит 1.jpg",
+                  Body=sample_bytes("hubble"))
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("file,dealer,date\nотчёты/Щит 1.jpg,AUR-SPB-01,2023-08-01\n",
+                        encoding="utf-8")
+
+    counts = import_archive("aurora", "s3://aurora-archive/2023", manifest)
+
+    assert counts["imported"] == 1

@@ -135,3 +135,19 @@ def test_the_index_finds_exactly_what_brute_force_finds(seed):
     for limits in (Thresholds(), Thresholds(8, 8), Thresholds(20, 20)):
         assert index.find(probe, limits) == brute_force(probe, photos, limits)
     assert brute_force(probe, photos, Thresholds(20, 20))  # the case is not empty
+
+    # Photos added after the band tables were built are found as well.
+    added = random_stored(random.Random(seed + 100), 300, probe_views)
+    added = [each.__class__(**{**_fields(each), "photo_id": f"new-{each.photo_id}"})
+             for each in added]
+    for photo in added:
+        index.add(photo)
+    everything = photos + added
+    for limits in (Thresholds(), Thresholds(20, 20)):
+        assert index.find(probe, limits) == brute_force(probe, everything, limits)
+    assert any(m.photo_id.startswith("new-")
+               for m in index.find(probe, Thresholds(20, 20)))
+
+
+def _fields(stored: StoredHashes) -> dict:
+    return {name: getattr(stored, name) for name in stored.__slots__}
