@@ -22,7 +22,11 @@ seed: $(STAMP)
 	$(BIN)/dmm seed
 
 bench: $(STAMP)
-	BIN=$(BIN) scripts/bench-photos
+	@for script in bench/bench_*.py; do \
+	  [ -e "$$script" ] || continue; \
+	  echo "# $$script" >&2; \
+	  PYTHONPATH=. $(BIN)/python "$$script" || exit 1; \
+	done
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@python=$$(scripts/find-python313) && \

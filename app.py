@@ -18,10 +18,11 @@ from chalicelib.access.schemas import (
     UserReply,
     UserUpdate,
 )
+from chalicelib.errors import NotFound
 from chalicelib.jobs import service as jobs
 from chalicelib.jobs.handlers import process_job_messages
 from chalicelib.jobs.schemas import JobReply
-from chalicelib.logs import logger
+from chalicelib.logs import event_middleware, logger
 from chalicelib.media import service as photos
 from chalicelib.media.handlers import process_photo_messages
 from chalicelib.media.schemas import FlagDecision, NewPhoto, PhotoReply, UploadReply
@@ -37,10 +38,11 @@ from chalicelib.network.schemas import (
 )
 from chalicelib.web import docs, openapi
 from chalicelib.web.api import Api, ApiRequest, Gateway
-from chalicelib.web.errors import error_response
 from chalicelib.web.schemas import ListQuery
 
 app = Chalice(app_name="dmm")
+for event_type in ("s3", "sqs", "scheduled"):
+    app.register_middleware(event_middleware, event_type)
 api = Api(
     app,
     Gateway(
@@ -72,7 +74,7 @@ def docs_page(request: ApiRequest) -> Response:
 def docs_asset(request: ApiRequest, name: str) -> Response:
     found = docs.asset(name)
     if found is None:
-        return error_response(404, "not_found", "en")
+        raise NotFound(f"No docs asset {name!r}.", asset=name)
     text, content_type = found
     return Response(text, headers={"Content-Type": content_type,
                                    "Cache-Control": "public, max-age=86400"})

@@ -103,6 +103,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Метод не поддерживается для этого адреса.",
         "en": "The method is not allowed on this path.",
     },
+    "too_many_requests": {
+        "ru": "Слишком много запросов. Повторите позже.",
+        "en": "Too many requests. Retry later.",
+    },
     "rule_violated": {
         "ru": "Запрос нарушает правило.",
         "en": "The request breaks a rule.",
