@@ -68,6 +68,7 @@ from chalicelib.jobs.handlers import process_job_messages
 from chalicelib.jobs.schemas import JobReply, JobStarted
 from chalicelib.logs import event_middleware, logger
 from chalicelib.media import creatives_service as creatives
+from chalicelib.media import service as photos
 from chalicelib.media.creatives import Creative
 from chalicelib.media.creatives_events import process_upload_messages
 from chalicelib.media.creatives_schemas import (
@@ -81,6 +82,10 @@ from chalicelib.media.creatives_schemas import (
     FileBody,
     NewCreative,
 )
+from chalicelib.media.handlers import process_photo_messages
+from chalicelib.media.schemas import FlagDecision, NewPhoto, PhotoReply
+from chalicelib.media.schemas import UploadReply as PhotoUploadReply
+from chalicelib.media.service import ObjectCreated
 from chalicelib.network import service as network
 from chalicelib.network.schemas import (
     BrandReply,
@@ -759,3 +764,45 @@ def nightly_exports(event: Any) -> dict:
         wiring.brands(), wiring.clock())
     logger.info("nightly exports started", integration="bi", count=len(started))
     return {"started": len(started)}
+@api.route("/v1/placements/{placement_id}/report/photos", "POST",
+           summary="Ask for a presigned POST for one report photo", body=NewPhoto,
+           response=PhotoUploadReply, status=201, idempotent=True)
+def request_photo_upload(request: ApiRequest, placement_id: str) -> PhotoUploadReply:
+    body: NewPhoto = request.body
+    ticket = photos.request_upload(
+        wiring.photos(), wiring.placement_gate(), wiring.brands(),
+        wiring.photo_objects(), wiring.clock(), wiring.new_photo_id(),
+        request.caller, placement_id, body.file_name, body.content_type, body.size,
+    )
+    return PhotoUploadReply.of(ticket)
+
+
+@api.route("/v1/photos/{photo_id}", "GET", summary="A photo, its status and flags",
+           response=PhotoReply)
+def get_photo(request: ApiRequest, photo_id: str) -> PhotoReply:
+    view = photos.get_photo(wiring.photos(), wiring.dealers(), wiring.photo_objects(),
+                            request.caller, photo_id)
+    return PhotoReply.of(view)
+
+
+@api.route("/v1/photos/{photo_id}/flags/{kind}/decision", "POST",
+           summary="Confirm or dismiss a photo's flag", body=FlagDecision,
+           response=PhotoReply)
+def decide_photo_flag(request: ApiRequest, photo_id: str, kind: str) -> PhotoReply:
+    body: FlagDecision = request.body
+    photo = photos.decide_flag(wiring.photos(), wiring.dealers(), wiring.clock(),
+                               request.caller, photo_id, kind, body.decision,
+                               body.comment)
+    return PhotoReply.of_photo(photo)
+
+
+@app.on_sqs_message(queue=resources.PHOTOS_QUEUE.name, batch_size=10)
+def process_photos(event: Any) -> dict:
+    def process(created: ObjectCreated) -> str:
+        return photos.process_upload(
+            wiring.photos(), wiring.photo_hashes(), wiring.photo_indexes(),
+            wiring.photo_objects(), wiring.brands(), wiring.dealers(),
+            wiring.clock(), created,
+        )
+
+    return process_photo_messages(event.to_dict(), event.context, process)

@@ -29,6 +29,8 @@ class Queue:
 # The visibility timeout outlasts the consuming function's 15-minute limit,
 # as AWS recommends for Lambda event sources.
 JOBS = Queue("jobs", visibility_timeout_seconds=960, max_receives=3)
+# Photo processing takes seconds; six times a 60-second function timeout.
+PHOTOS_QUEUE = Queue("photos", visibility_timeout_seconds=360, max_receives=4)
 
 # One message per batch of dealers of a bonus run; a batch takes seconds.
 BONUS_BATCHES = Queue("bonus-batches", visibility_timeout_seconds=960, max_receives=5)
@@ -37,7 +39,7 @@ BONUS_BATCHES = Queue("bonus-batches", visibility_timeout_seconds=960, max_recei
 CREATIVE_UPLOADS = Queue("creative-uploads", visibility_timeout_seconds=960,
                          max_receives=5)
 
-QUEUES: tuple[Queue, ...] = (JOBS, BONUS_BATCHES, CREATIVE_UPLOADS)
+QUEUES: tuple[Queue, ...] = (JOBS, PHOTOS_QUEUE, BONUS_BATCHES, CREATIVE_UPLOADS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +66,7 @@ rules that abort multipart uploads do not apply to presigned POSTs."""
 
 PENDING_UPLOAD_DAYS = 2
 
-PHOTOS = Bucket("photos", versioned=True, browser_uploads=True)
+PHOTOS = Bucket("photos", versioned=True, browser_uploads=True, notify=PHOTOS_QUEUE)
 CREATIVES = Bucket("creatives", versioned=True, browser_uploads=True,
                    notify=CREATIVE_UPLOADS, notify_prefix="creatives/")
 BI = Bucket("bi", versioned=False)

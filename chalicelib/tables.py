@@ -29,6 +29,7 @@ from chalicelib.media.creatives_dynamo import (
     CreativeDownloadModel,
     CreativeModel,
 )
+from chalicelib.media.dynamo import PhotoHashModel, PhotoModel
 from chalicelib.network.dynamo import BrandModel, DealerModel
 from chalicelib.notification_prefs.dynamo import (
     OutboxModel,
@@ -72,6 +73,8 @@ MODELS: tuple[type[Model], ...] = (
     DealerSummaryModel,
     ImportModel,
     ExportModel,
+    PhotoModel,
+    PhotoHashModel,
 )
 
 

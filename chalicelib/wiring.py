@@ -4,8 +4,10 @@
 objects at the same point (`use`) with fakes or moto-backed adapters.
 """
 
+import uuid
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -96,7 +98,18 @@ from chalicelib.media.creatives_ports import (
 )
 from chalicelib.media.creatives_s3 import S3CatalogSnapshots, S3CreativeFiles
 from chalicelib.media.creatives_service import Recipients
+from chalicelib.media.dynamo import DynamoHashes, DynamoPhotos
+from chalicelib.media.placements import ListedPlacementGate, listed_from_file
+from chalicelib.media.ports import (
+    HashSnapshots,
+    HashStore,
+    PhotoObjects,
+    PhotoRepository,
+    PlacementGate,
+)
+from chalicelib.media.s3 import S3HashSnapshots, S3PhotoObjects
 from chalicelib.media.search import CatalogCache, CatalogFeed, CatalogSnapshots
+from chalicelib.media.service import IndexCache
 from chalicelib.network.dynamo import DynamoBrands, DynamoDealers
 from chalicelib.network.model import Dealer
 from chalicelib.network.ports import BrandRepository, DealerRepository
@@ -304,6 +317,48 @@ def survey_responses() -> ResponseRepository:
 @_overridable
 def export_files() -> ExportFiles:
     return S3ExportFiles(_client("s3"), resources.EXPORTS.name, lambda: clock()())
+def photos() -> PhotoRepository:
+    return DynamoPhotos()
+
+
+@_overridable
+def photo_hashes() -> HashStore:
+    return DynamoHashes(clock())
+
+
+@_overridable
+def photo_indexes() -> IndexCache:
+    """Kept for the life of the warm container: the per-brand hash indexes."""
+    return IndexCache(photo_hashes(), photo_snapshots())
+
+
+@_overridable
+def photo_snapshots() -> HashSnapshots:
+    return S3HashSnapshots(_client("s3"), resources.PHOTOS.name)
+
+
+@_overridable
+def photo_objects() -> PhotoObjects:
+    return S3PhotoObjects(_client("s3"), resources.PHOTOS.name)
+
+
+@_overridable
+def placement_gate() -> PlacementGate:
+    # Limitation: placements are not wired in yet; the stand-in gate knows
+    # only the demo placements of demo/photo-placements/placements.toml.
+    listed = listed_from_file(_DEMO_PLACEMENTS)
+    return ListedPlacementGate(clock(), listed)
+
+
+@_overridable
+def new_photo_id() -> Callable[[], str]:
+    return lambda: f"ph-{uuid.uuid4().hex}"
+
+
+_DEMO_PLACEMENTS = (
+    Path(__file__).resolve().parent.parent / "demo" / "photo-placements"
+    / "placements.toml"
+)
 
 
 def caller_of_token(token: str) -> Caller:

@@ -4,6 +4,7 @@
     dmm token --role ROLE  a token the local API accepts, for a demo user
     dmm seed               load the demo brands again
     dmm job NAME           run a scheduled job of the app once, now
+    dmm photos import      hash a brand's archive of past report photos
 """
 
 import argparse
@@ -40,6 +41,16 @@ def main(argv: list[str] | None = None) -> int:
 
     job = commands.add_parser("job", help="run a scheduled job once")
     job.add_argument("name", help="the handler name, e.g. fail_abandoned_jobs")
+
+    photos = commands.add_parser("photos", help="report photos")
+    photo_commands = photos.add_subparsers(dest="photo_command", required=True)
+    archive = photo_commands.add_parser(
+        "import", help="hash an archive: folder or s3://bucket/prefix + manifest")
+    archive.add_argument("--brand", required=True)
+    archive.add_argument("--from", dest="source", required=True,
+                         help="a local folder or s3://bucket/prefix")
+    archive.add_argument("--manifest", required=True,
+                         help="CSV with file, dealer, date (and placement_id)")
 
     args = parser.parse_args(argv)
     return int(COMMANDS[args.command](args) or 0)
@@ -100,6 +111,17 @@ def _job(args: argparse.Namespace) -> int:
     return 0
 
 
+def _photos(args: argparse.Namespace) -> int:
+    local.configure(local.Ports.from_env())
+    from pathlib import Path
+
+    from devstack.photo_import import import_archive
+
+    counts = import_archive(args.brand, args.source, Path(args.manifest))
+    print(json.dumps(counts))
+    return 0
+
+
 def _stop_on_signals(httpd: Any) -> None:
     def stop(signum: int, frame: Any) -> None:
         # shutdown() waits for serve_forever to return: call it elsewhere.
@@ -131,7 +153,8 @@ def _seeded(seed: Any) -> dict[str, int]:
     return {**seed.seed(), "bonus_facts": seed_bonus_facts()}
 
 
-COMMANDS = {"up": _up, "token": _token, "seed": _seed, "job": _job}
+COMMANDS = {"up": _up, "token": _token, "seed": _seed, "job": _job,
+            "photos": _photos}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -47,6 +47,9 @@ class Action(StrEnum):
     READ_NETWORK_ANALYTICS = "analytics.network.read"
     EXPORT_BI = "exports.write"
     READ_EXPORTS = "exports.read"
+    UPLOAD_PHOTO = "photo.upload"
+    READ_PHOTO = "photo.read"
+    DECIDE_PHOTO_FLAG = "photo.flag.decide"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -79,6 +82,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.READ_NETWORK_ANALYTICS: IMPORTER,
     Action.EXPORT_BI: IMPORTER,
     Action.READ_EXPORTS: IMPORTER,
+    Action.UPLOAD_PHOTO: frozenset({Role.DEALER_USER}),
+    Action.READ_PHOTO: EVERYONE,
+    Action.DECIDE_PHOTO_FLAG: MANAGERS,
 }
 
 

@@ -1,1 +1,2 @@
-"""The creative library and duplicate photo detection."""
+"""The creative library, and report photos: upload, fingerprints, duplicate
+detection, flags and decisions."""

@@ -32,6 +32,9 @@ class BrandModel(Model):
     reminder_days = ListAttribute(of=NumberAttribute)
     period_close_day = NumberAttribute()
     max_photo_mb = NumberAttribute()
+    duplicate_phash_bits = NumberAttribute(null=True)
+    duplicate_dhash_bits = NumberAttribute(null=True)
+    photo_date_tolerance_days = NumberAttribute(null=True)
     version = VersionAttribute()
 
 
@@ -114,6 +117,9 @@ def brand_item(brand: Brand) -> BrandModel:
         reminder_days=list(brand.reminder_days),
         period_close_day=brand.period_close_day,
         max_photo_mb=brand.max_photo_mb,
+        duplicate_phash_bits=brand.duplicate_phash_bits,
+        duplicate_dhash_bits=brand.duplicate_dhash_bits,
+        photo_date_tolerance_days=brand.photo_date_tolerance_days,
         version=brand.version,
     )
 
@@ -141,8 +147,19 @@ def _brand(item: BrandModel) -> Brand:
         reminder_days=tuple(int(day) for day in cast(list[float], item.reminder_days)),
         period_close_day=int(item.period_close_day),
         max_photo_mb=int(item.max_photo_mb),
+        **_photo_settings(item),
         version=int(item.version),
     )
+
+
+def _photo_settings(item: BrandModel) -> dict[str, int]:
+    """Brand items written before these settings existed take the defaults."""
+    stored = {
+        "duplicate_phash_bits": item.duplicate_phash_bits,
+        "duplicate_dhash_bits": item.duplicate_dhash_bits,
+        "photo_date_tolerance_days": item.photo_date_tolerance_days,
+    }
+    return {name: int(value) for name, value in stored.items() if value is not None}
 
 
 def _dealer(item: DealerModel) -> Dealer:

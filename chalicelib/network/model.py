@@ -35,6 +35,10 @@ class Brand:
     reminder_days: tuple[int, ...] = (3, 1)
     period_close_day: int = 7
     max_photo_mb: int = 20
+    duplicate_phash_bits: int = 12
+    """Near-copy thresholds, of 64 bits per hash; defaults from `make bench`."""
+    duplicate_dhash_bits: int = 16
+    photo_date_tolerance_days: int = 2
     version: int = 1
 
     def changed(self, **changes: object) -> "Brand":

@@ -27,6 +27,9 @@ class BrandReply(Reply):
     reminder_days: list[int] = Field(description="Days before a deadline.")
     period_close_day: int
     max_photo_mb: int
+    duplicate_phash_bits: int
+    duplicate_dhash_bits: int
+    photo_date_tolerance_days: int
     version: int
 
     @classmethod
@@ -40,6 +43,9 @@ class BrandReply(Reply):
             reminder_days=list(brand.reminder_days),
             period_close_day=brand.period_close_day,
             max_photo_mb=brand.max_photo_mb,
+            duplicate_phash_bits=brand.duplicate_phash_bits,
+            duplicate_dhash_bits=brand.duplicate_dhash_bits,
+            photo_date_tolerance_days=brand.photo_date_tolerance_days,
             version=brand.version,
         )
 
@@ -54,6 +60,9 @@ class BrandUpdate(Versioned):
     )
     period_close_day: int | None = Field(None, ge=1, le=28)
     max_photo_mb: int | None = Field(None, ge=1, le=20)
+    duplicate_phash_bits: int | None = Field(None, ge=0, le=24)
+    duplicate_dhash_bits: int | None = Field(None, ge=0, le=24)
+    photo_date_tolerance_days: int | None = Field(None, ge=0, le=60)
 
     def changes(self) -> dict:
         changes = super().changes()

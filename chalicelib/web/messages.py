@@ -172,6 +172,38 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "В шаблоне непарные фигурные скобки.",
         "en": "The template has unpaired braces.",
     },
+    "photo_not_found": {
+        "ru": "Фотография не найдена.",
+        "en": "The photo was not found.",
+    },
+    "placement_not_found": {
+        "ru": "Размещение не найдено.",
+        "en": "The placement was not found.",
+    },
+    "report_closed_for_photos": {
+        "ru": "Отчёт по размещению сейчас не принимает фотографии (статус {status}).",
+        "en": "The placement's report takes no photos now (status {status}).",
+    },
+    "photo_type_not_accepted": {
+        "ru": "Формат {content_type} не принимается. Загрузите JPEG, PNG или WebP; "
+              "снимки HEIC с iPhone сохраните как JPEG (Настройки → Камера → "
+              "Форматы → Наиболее совместимый).",
+        "en": "Format {content_type} is not accepted. Upload JPEG, PNG or WebP; "
+              "save iPhone HEIC photos as JPEG (Settings → Camera → Formats → "
+              "Most Compatible).",
+    },
+    "photo_too_large": {
+        "ru": "Фотография больше {limit_mb} МБ.",
+        "en": "The photo is larger than {limit_mb} MB.",
+    },
+    "flag_not_found": {
+        "ru": "У фотографии нет отметки {kind}.",
+        "en": "The photo has no flag {kind}.",
+    },
+    "flag_already_decided": {
+        "ru": "По этой отметке уже принято решение ({state}).",
+        "en": "This flag has already been decided ({state}).",
+    },
     "internal_error": {
         "ru": "Внутренняя ошибка. Мы уже разбираемся.",
         "en": "Internal error. It has been logged.",

@@ -188,6 +188,18 @@ FUNCTIONS: dict[str, FunctionSpec] = {
             sends_to=(resources.JOBS, resources.BONUS_BATCHES),
         ),
     ),
+    # The photos queue's visibility timeout is six times this timeout.
+    "process_photos": FunctionSpec(
+        memory_mb=1536,
+        timeout_seconds=60,
+        access=Access(
+            tables=Tables.EVERY,
+            # Reads the upload, claims it (tag), writes the index snapshot.
+            buckets=(BucketAccess(resources.PHOTOS,
+                                  (*_UPLOADS, Objects.TAG)),),
+        ),
+        layers=("imaging",),
+    ),
     "process_creative_uploads": FunctionSpec(
         memory_mb=1536,
         timeout_seconds=300,

@@ -64,10 +64,10 @@ class DmmStack(cdk.Stack):
 
         self.chalice = Chalice(self, "App", source_dir=str(REPO))
         built = Resources(tables, queues, buckets, users.pool, secrets, catalog)
+        # One layer version each, however many functions attach it.
+        layer_names = sorted({name for f in functions for name in f.spec.layers})
         layers = {
-            name: layer(self, name, stage.layer_placeholders)
-            for function in functions
-            for name in function.spec.layers
+            name: layer(self, name, stage.layer_placeholders) for name in layer_names
         }
         for function in functions:
             self._configure(function, built, layers)

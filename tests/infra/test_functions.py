@@ -36,10 +36,10 @@ def test_a_new_handler_without_declared_access_stops_synthesis() -> None:
         return {}
 
     @app.on_sqs_message(queue="dmm-test-photos", batch_size=5)
-    def process_photos(event: object) -> None:
+    def process_brochures(event: object) -> None:
         return None
 
-    with pytest.raises(UndeclaredFunction, match="process_photos"):
+    with pytest.raises(UndeclaredFunction, match="process_brochures"):
         app_functions(app)
 
 
