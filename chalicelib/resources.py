@@ -31,3 +31,6 @@ class Queue:
 JOBS = Queue("jobs", visibility_timeout_seconds=960, max_receives=3)
 
 QUEUES: tuple[Queue, ...] = (JOBS,)
+
+# The address notifications are e-mailed from (SES verified identity).
+MAIL_SENDER = "noreply@dmm.local"

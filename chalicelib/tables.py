@@ -10,9 +10,14 @@ from pynamodb.attributes import TTLAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
 from chalicelib.access.dynamo import UserModel
+from chalicelib.audit.dynamo import AuditEntryModel
+from chalicelib.budgets.dynamo import BudgetModel, LedgerEntryModel
+from chalicelib.channels.dynamo import ChannelModel
 from chalicelib.dynamo import table_meta
 from chalicelib.jobs.dynamo import JobModel
 from chalicelib.network.dynamo import BrandModel, DealerModel
+from chalicelib.notifications.dynamo import EventModel, NotificationModel
+from chalicelib.placements.dynamo import PlacementModel, ReportModel
 
 
 class IdempotencyRecordModel(Model):
@@ -31,6 +36,14 @@ MODELS: tuple[type[Model], ...] = (
     UserModel,
     JobModel,
     IdempotencyRecordModel,
+    ChannelModel,
+    PlacementModel,
+    ReportModel,
+    BudgetModel,
+    LedgerEntryModel,
+    AuditEntryModel,
+    EventModel,
+    NotificationModel,
 )
 
 

@@ -10,7 +10,8 @@ from chalicelib.tables import MODELS
 
 
 def create_all() -> dict[str, list[str]]:
-    return {"tables": create_tables(), "queues": create_queues()}
+    return {"tables": create_tables(), "queues": create_queues(),
+            "mail": create_mail_identity()}
 
 
 def create_tables() -> list[str]:
@@ -40,3 +41,9 @@ def create_queues() -> list[str]:
         sqs.set_queue_attributes(QueueUrl=url, Attributes=attributes)
         names.append(queue.name)
     return names
+
+
+def create_mail_identity() -> list[str]:
+    """SES sends only from a verified address; the emulator checks it too."""
+    boto3.client("ses").verify_email_identity(EmailAddress=resources.MAIL_SENDER)
+    return [resources.MAIL_SENDER]

@@ -1,0 +1,39 @@
+"""What notification delivery needs: the feed, the outbox of events, mail."""
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Protocol
+
+from chalicelib.notifications.model import Event, Mail, Notification
+from chalicelib.paging import Page
+
+
+class Feed(Protocol):
+    def add_once(self, notification: Notification) -> Notification:
+        """Store it unless stored already; return the stored one."""
+        ...
+
+    def mark_emailed(self, notification: Notification, at: datetime) -> bool:
+        """Record the e-mail as sent; False if another delivery did first."""
+        ...
+
+    def get(self, user_id: str, notification_id: str) -> Notification | None: ...
+
+    def list(self, user_id: str, limit: int, cursor: str | None
+             ) -> Page[Notification]:
+        """Newest first."""
+        ...
+
+    def mark_read(self, notification: Notification, at: datetime) -> Notification: ...
+
+
+class Outbox(Protocol):
+    """Events stored with the change that raised them, until delivered."""
+
+    def delivered(self, event_id: str) -> None: ...
+
+    def pending_before(self, moment: datetime) -> Iterator[Event]: ...
+
+
+class Mailer(Protocol):
+    def send(self, mail: Mail) -> None: ...
