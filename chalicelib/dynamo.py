@@ -57,7 +57,12 @@ def save_versioned(item: Model, expected_version: int | None) -> None:
     `expected_version` None creates the item and fails if it already exists.
     The model's `VersionAttribute` writes the next version.
     """
-    item.version = expected_version  # type: ignore[attr-defined]
+    # NOTE: a VersionAttribute refuses None (it casts to int), so "new" is
+    # said by leaving the attribute unset.
+    if expected_version is None:
+        item.attribute_values.pop("version", None)
+    else:
+        item.version = expected_version  # type: ignore[attr-defined]
     with _conflicts(expected_version):
         item.save()
 

@@ -318,7 +318,7 @@ def _placement_item(placement: Placement) -> PlacementModel:
         created_at=placement.created_at,
         updated_at=placement.updated_at,
     )
-    item.version = placement.version or None
+    _expect_version(item, placement.version)
     return item
 
 
@@ -378,7 +378,7 @@ def _report_item(report: Report) -> ReportModel:
         remind_watch=WATCHED if watched and reminder_at else None,
         next_reminder_at=reminder_at if watched else None,
     )
-    item.version = report.version or None
+    _expect_version(item, report.version)
     return item
 
 
@@ -413,6 +413,14 @@ def _report(item: ReportModel) -> Report:
         extension=_extension(item.extension, zone),
         version=int(item.version),
     )
+
+
+def _expect_version(item: Model, version: int) -> None:
+    """The version the write expects stored; 0 (unset) expects no item."""
+    if version:
+        item.version = version  # type: ignore[attr-defined]
+    else:
+        item.attribute_values.pop("version", None)
 
 
 def _days(stored: Any) -> tuple[int, ...]:
