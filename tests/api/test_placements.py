@@ -261,7 +261,7 @@ def test_a_dealers_placements_of_a_period_page_by_cursor(desk):
 
     ids, cursor = [], None
     while True:
-        query = f"?period=2026-05&limit=2" + (f"&cursor={cursor}" if cursor else "")
+        query = "?period=2026-05&limit=2" + (f"&cursor={cursor}" if cursor else "")
         page = desk.ok("GET", f"/v1/placements{query}", desk.dealer)
         ids += [p["placement_id"] for p in page["items"]]
         cursor = page["next_cursor"]
