@@ -209,6 +209,7 @@ def mailer() -> Mailer:
     return SesMailer(_client("ses"), resources.MAIL_SENDER)
 
 
+@_overridable
 def delivery() -> Delivery:
     return Delivery(users(), feed(), DynamoOutbox(), mailer(), clock())
 

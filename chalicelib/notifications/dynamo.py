@@ -82,23 +82,11 @@ class DynamoOutbox:
 
 
 class DynamoFeed:
-    def add_once(self, notification: Notification) -> Notification:
+    def add_once(self, notification: Notification) -> bool:
         item = _notification_item(notification)
         try:
             item.save(condition=NotificationModel.notification_id.does_not_exist())
         except PutError as exc:
-            if exc.cause_response_code != "ConditionalCheckFailedException":
-                raise
-            stored = self.get(notification.user_id, notification.notification_id)
-            return stored or notification
-        return notification
-
-    def mark_emailed(self, notification: Notification, at: datetime) -> bool:
-        item = _notification_item(notification)
-        try:
-            item.update(actions=[NotificationModel.emailed_at.set(at)],
-                        condition=NotificationModel.emailed_at.does_not_exist())
-        except UpdateError as exc:
             if exc.cause_response_code != "ConditionalCheckFailedException":
                 raise
             return False

@@ -9,12 +9,8 @@ from chalicelib.paging import Page
 
 
 class Feed(Protocol):
-    def add_once(self, notification: Notification) -> Notification:
-        """Store it unless stored already; return the stored one."""
-        ...
-
-    def mark_emailed(self, notification: Notification, at: datetime) -> bool:
-        """Record the e-mail as sent; False if another delivery did first."""
+    def add_once(self, notification: Notification) -> bool:
+        """Store it unless stored already; True if this call stored it."""
         ...
 
     def get(self, user_id: str, notification_id: str) -> Notification | None: ...

@@ -2,7 +2,7 @@
 once per event and recipient, whatever the redeliveries."""
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from chalicelib.access.model import Caller, Role, User
@@ -41,14 +41,14 @@ class Delivery:
 def deliver_event(delivery: Delivery, event: Event) -> list[Notification]:
     notified = []
     for user in recipients(delivery.users, event):
-        stored = delivery.feed.add_once(notification_of(event, user.user_id))
-        if stored.emailed_at is None and delivery.feed.mark_emailed(
-            stored, delivery.clock()
-        ):
-            # NOTE: the e-mail goes out after it is marked sent: a crash in
-            # between loses one e-mail rather than sending it twice.
-            delivery.mailer.send(mail_of(stored, user.email))
-        notified.append(stored)
+        notification = replace(notification_of(event, user.user_id),
+                               emailed_at=delivery.clock())
+        # NOTE: the e-mail goes out only from the delivery that stored the
+        # notification: a crash in between loses one e-mail rather than
+        # ever sending one twice.
+        if delivery.feed.add_once(notification):
+            delivery.mailer.send(mail_of(notification, user.email))
+            notified.append(notification)
     delivery.outbox.delivered(event.event_id)
     return notified
 
