@@ -291,7 +291,7 @@ def list_placements(request: ApiRequest) -> PlacementPage:
     query: PlacementQuery = request.query
     page = placements.list_placements(
         wiring.placement_ports(), request.caller, query.dealer, query.period,
-        query.status, query.limit, query.cursor)
+        query.status_filter(), query.limit, query.cursor)
     return PlacementPage(items=[PlacementReply.of(p) for p in page.items],
                          next_cursor=page.next_cursor)
 

@@ -99,6 +99,7 @@ SUBJECTS: Mapping[str, str] = {
     "report.submitted": "Отчёт отправлен / Report submitted",
     "report.late_submitted": "Отчёт отправлен с опозданием / Late report submitted",
     "report.overdue": "Срок отчёта истёк / Report overdue",
+    "report.explained": "Объяснение задержки отчёта / Late report explained",
     "report.accepted": "Отчёт принят / Report accepted",
     "report.accepted_late": "Отчёт принят со штрафом / Report accepted late",
     "report.declined": "Отчёт отклонён / Report declined",

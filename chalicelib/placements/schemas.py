@@ -20,10 +20,18 @@ LongText = Annotated[str, Field(min_length=1, max_length=2000)]
 Period = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-05"])]
 
 
+StatusName = Literal["draft", "submitted", "approved", "returned", "rejected",
+                     "cancelled"]
+
+
 class PlacementQuery(ListQuery):
     dealer: DealerCode | None = None
     period: Period | None = None
-    status: PlacementStatus | None = None
+    # NOTE: a literal, not the enum: query parameters are documented inline.
+    status: StatusName | None = None
+
+    def status_filter(self) -> PlacementStatus | None:
+        return PlacementStatus(self.status) if self.status else None
 
 
 class NewPlacementBody(Body):

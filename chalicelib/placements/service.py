@@ -254,7 +254,7 @@ def explain_report(
     now = ports.clock()
     explained = report.explained(explanation, now)
     return _report_change(ports, caller, report, explained, "explain", explanation,
-                          now, audience=Audience.MANAGERS)
+                          now, audience=Audience.MANAGERS, event_kind="explained")
 
 
 def decide_report(

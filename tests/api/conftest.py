@@ -17,7 +17,11 @@ Headers = dict[str, str]
 def client(demo: dict) -> Iterator[Client]:
     import app
 
-    with Client(app.app) as test_client:
+    # NOTE: the test client sets the stage's environment variables during
+    # each request; the default stage "dev" would point names computed then
+    # (the idempotency table) at dev tables. "test" has no entry in the
+    # config, so DMM_STAGE stays what tests/conftest.py set.
+    with Client(app.app, stage_name="test") as test_client:
         yield test_client
 
 

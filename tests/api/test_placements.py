@@ -313,3 +313,30 @@ def test_channels_are_kept_by_the_admin_and_read_by_everyone(desk):
     assert twice.status_code == 409
     assert retired["active"] is False
     assert unknown.status_code == 404
+
+
+def test_a_retried_creation_with_the_same_idempotency_key_makes_one_placement(desk):
+    body = {"dealer_code": desk.dealer_code, "channel_id": "outdoor", "title": "T",
+            "starts_on": "2026-05-10", "ends_on": "2026-05-12",
+            "cost": {"amount": "10", "currency": "RUB"}}
+    headers = {**desk.dealer, "Idempotency-Key": "mobile-retry-1"}
+
+    first = desk.ok("POST", "/v1/placements", headers, body, status=201)
+    again = desk.ok("POST", "/v1/placements", headers, body, status=201)
+    listed = desk.ok("GET", "/v1/placements?period=2026-05", desk.dealer)
+
+    assert again["placement_id"] == first["placement_id"]
+    assert [p["placement_id"] for p in listed["items"]] == [first["placement_id"]]
+
+
+def test_the_openapi_document_describes_the_placement_routes(client):
+    from openapi_spec_validator import validate
+
+    document = json_of(client.http.get("/openapi.json"))
+
+    validate(document)
+    paths = document["paths"]
+    assert "/v1/placements/{placement_id}/report/extension/decision" in paths
+    assert "/v1/dealers/{code}/budgets/{period}/approve" in paths
+    statuses = paths["/v1/placements"]["get"]["parameters"]
+    assert any(p["name"] == "status" for p in statuses)
