@@ -74,6 +74,11 @@ def get_budget(ports: BudgetPorts, caller: Caller, dealer_code: str, period: str
                  ports.budgets.get(caller.brand_id, dealer.code, period))
 
 
+# Limitation: proposing and approving a plan are versioned but not written to
+# the audit log (placements and reports are); adding it takes an audit writer
+# port beside `BudgetRepository`, written in the same transaction.
+# Limitation: a placement over the available budget is not refused; the
+# balance then shows a negative `available` for the manager to see.
 def plan_budget(
     ports: BudgetPorts,
     caller: Caller,

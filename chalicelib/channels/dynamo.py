@@ -36,16 +36,21 @@ class DynamoChannels:
         return [_channel(item) for item in ChannelModel.query(brand_id)]
 
     def save(self, channel: Channel, expected_version: int | None) -> Channel:
-        item = ChannelModel(
-            channel.brand_id,
-            channel.channel_id,
-            name=channel.name,
-            proof={kind.value: count for kind, count in channel.proof.items()},
-            can_be_mandatory=channel.can_be_mandatory,
-            active=channel.active,
-        )
+        item = channel_item(channel)
         save_versioned(item, expected_version)
         return _channel(item)
+
+
+def channel_item(channel: Channel) -> ChannelModel:
+    return ChannelModel(
+        channel.brand_id,
+        channel.channel_id,
+        name=channel.name,
+        proof={kind.value: count for kind, count in channel.proof.items()},
+        can_be_mandatory=channel.can_be_mandatory,
+        active=channel.active,
+        version=channel.version,
+    )
 
 
 def _channel(item: ChannelModel) -> Channel:

@@ -53,6 +53,11 @@ from chalicelib.placements.model import (
 from chalicelib.placements.ports import Change, Committed
 from chalicelib.settings import Settings
 
+# NOTE: every open report shares one partition key in the two sparse
+# indexes, so a job's query is one request per 1 MB page whatever the brand.
+# Limitation: one index partition takes about 1,000 writes a second; far
+# beyond this network's size the key would need a shard suffix queried in
+# parallel.
 WATCHED = "open"
 
 

@@ -37,6 +37,8 @@ class ReportStatus(StrEnum):
 
 class ReportDecision(StrEnum):
     ACCEPT = "accept"
+    # NOTE: the decision carries no amount: the bonus run applies the penalty
+    # the motivation program of the period sets for a report accepted late.
     ACCEPT_WITH_PENALTY = "accept_with_penalty"
     REJECT = "reject"
     RETURN = "return"
@@ -106,7 +108,9 @@ class ProofMissing(RuleViolated):
     code = "proof_missing"
 
     def __init__(self, missing: dict[str, int]) -> None:
-        super().__init__(f"The report still needs {missing!r}.", missing=missing)
+        listed = ", ".join(f"{kind}: {count}" for kind, count in missing.items())
+        super().__init__(f"The report still needs {missing!r}.", missing=missing,
+                         missing_list=listed)
 
 
 class ExplanationNotNeeded(RuleViolated):
@@ -164,7 +168,13 @@ class Placement:
     brand_id: str
     dealer_code: str
     region: str
-    """The dealer's region when the placement was created (for visibility)."""
+    """The dealer's region when the placement was created (for visibility).
+
+    Limitation: a dealer moved to another region later keeps its existing
+    placements and reports visible to the managers of the old region; moving
+    them would take a re-write of the dealer's placements when its region
+    changes.
+    """
     channel_id: str
     title: str
     starts_on: date

@@ -324,7 +324,12 @@ def attach_proof(
 ) -> Report:
     """For the photo feature: count an uploaded proof towards the report's
     proof rule. The same proof twice counts once. No deadline check here: the
-    upload was allowed when it was presigned (`ensure_report_editable`)."""
+    upload was allowed when it was presigned (`ensure_report_editable`).
+
+    Limitation: nothing in this package accepts uploads itself; until the
+    photo feature calls this, a report on a channel that needs proof cannot
+    be submitted through the API.
+    """
     for _attempt in range(5):
         report = ports.store.report(placement_id)
         if report is None:

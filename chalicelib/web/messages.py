@@ -135,8 +135,8 @@ MESSAGES.update({
         "en": "The report was due before {due_at}; explain the delay first.",
     },
     "proof_missing": {
-        "ru": "Отчёту не хватает подтверждений: {missing}.",
-        "en": "The report still needs proof: {missing}.",
+        "ru": "Отчёту не хватает подтверждений: {missing_list}.",
+        "en": "The report still needs proof: {missing_list}.",
     },
     "explanation_not_needed": {
         "ru": "Срок отчёта ещё не истёк ({due_at}); объяснение не нужно.",

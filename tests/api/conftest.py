@@ -53,13 +53,12 @@ def json_of(response: Any) -> Any:
 
 @pytest.fixture
 def desk(client: Client, auth: Callable[..., Headers]) -> Any:
-    """A dealer in Kaliningrad and the brand's manager, an `outdoor` channel
-    needing two photos, and a clock the test sets (4 May 2026, 09:00 UTC)."""
+    """A dealer in Kaliningrad and the brand's manager, the demo catalogue
+    (`outdoor` needs two photos) and a clock the test sets (4 May 2026,
+    09:00 UTC)."""
     from chalicelib import wiring
     from tests.api.placements_helpers import Desk, FixedClock
 
     clock = FixedClock()
     wiring.use(clock=clock)
-    desk = Desk(client, auth, clock)
-    desk.channel()
-    return desk
+    return Desk(client, auth, clock)

@@ -114,7 +114,7 @@ def test_a_placement_cannot_end_before_it_starts(desk):
 @pytest.mark.parametrize(
     ("change", "code", "status"),
     [
-        ({"channel_id": "radio"}, "unknown_channel", 422),
+        ({"channel_id": "tv"}, "unknown_channel", 422),
         ({"cost": {"amount": "10", "currency": "EUR"}}, "currency_mismatch", 422),
         ({"cost": {"amount": 10, "currency": "RUB"}}, "invalid_request", 400),
         ({"cost": {"amount": "10.001", "currency": "RUB"}}, "invalid_request", 400),
@@ -132,7 +132,6 @@ def test_a_placement_on_unknown_terms_is_refused(desk, change, code, status):
 
 
 def test_a_mandatory_placement_needs_a_channel_that_can_be_mandatory(desk):
-    desk.channel("radio", photos=0, can_be_mandatory=False, invoice=1)
     body = {"dealer_code": desk.dealer_code, "channel_id": "radio", "title": "T",
             "starts_on": "2026-05-10", "ends_on": "2026-05-12", "mandatory": True,
             "cost": {"amount": "10", "currency": "RUB"}}
@@ -295,20 +294,26 @@ def test_a_regional_manager_sees_only_placements_of_its_regions(desk, auth):
 
 
 def test_channels_are_kept_by_the_admin_and_read_by_everyone(desk):
-    created = desk.channel("digital", photos=0, screenshot=1)
+    created = desk.channel("cinema", photos=1, invoice=1)
 
     listed = desk.ok("GET", "/v1/channels", desk.dealer)
     by_dealer = desk.call("POST", "/v1/channels", desk.dealer,
                           {"channel_id": "tv", "name": "TV"})
     twice = desk.call("POST", "/v1/channels", desk.admin,
-                      {"channel_id": "digital", "name": "Digital"})
-    retired = desk.ok("PATCH", "/v1/channels/digital", desk.admin,
+                      {"channel_id": "cinema", "name": "Кино"})
+    retired = desk.ok("PATCH", "/v1/channels/cinema", desk.admin,
                       {"version": created["version"], "active": False})
     unknown = desk.call("PATCH", "/v1/channels/tv", desk.admin,
                         {"version": 1, "active": False})
+    placement_on_retired = desk.call("POST", "/v1/placements", desk.dealer, {
+        "dealer_code": desk.dealer_code, "channel_id": "cinema", "title": "T",
+        "starts_on": "2026-05-10", "ends_on": "2026-05-12",
+        "cost": {"amount": "10", "currency": "RUB"}})
 
-    assert created["proof"] == {"photo": 0, "screenshot": 1, "invoice": 0}
-    assert [c["channel_id"] for c in listed["items"]] == ["digital", "outdoor"]
+    assert created["proof"] == {"photo": 1, "screenshot": 0, "invoice": 1}
+    assert [c["channel_id"] for c in listed["items"]] == [
+        "cinema", "digital", "event", "outdoor", "radio"]
+    assert json_of(placement_on_retired)["code"] == "unknown_channel"
     assert by_dealer.status_code == 403
     assert twice.status_code == 409
     assert retired["active"] is False

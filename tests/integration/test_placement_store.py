@@ -12,7 +12,7 @@ from chalicelib.access.model import Caller, Role
 from chalicelib.audit.dynamo import DynamoAuditLog
 from chalicelib.budgets.dynamo import DynamoLedger
 from chalicelib.budgets.model import EntryKind, LedgerEntry
-from chalicelib.channels.model import Channel, ProofKind
+from chalicelib.channels.model import ProofKind
 from chalicelib.errors import StaleVersion
 from chalicelib.notifications.dynamo import EventModel
 from chalicelib.placements import service
@@ -37,11 +37,8 @@ class Clock:
 def clock(demo):
     clock = Clock(MAY_4)
     wiring.use(clock=clock)
-    wiring.channels().save(
-        Channel("aurora", "outdoor", "Outdoor", proof={ProofKind.PHOTO: 2},
-                can_be_mandatory=True),
-        expected_version=None,
-    )
+    outdoor = wiring.channels().get("aurora", "outdoor")
+    assert outdoor is not None and outdoor.proof == {ProofKind.PHOTO: 2}
     return clock
 
 
