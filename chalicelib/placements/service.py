@@ -424,10 +424,14 @@ def _placement_for(
 
 
 def _visible_report(ports: Ports, caller: Caller, placement_id: str) -> Report:
-    _visible_placement(ports, caller, placement_id)
+    """The report, if the caller sees its placement; the report carries the
+    placement's brand, dealer and region, so one read decides."""
     report = ports.store.report(placement_id)
     if report is None:
+        _visible_placement(ports, caller, placement_id)
         raise ReportNotFound(placement_id)
+    if not can_see(caller, report):
+        raise PlacementNotFound(placement_id)
     return report
 
 

@@ -345,3 +345,20 @@ def test_the_openapi_document_describes_the_placement_routes(client):
     assert "/v1/dealers/{code}/budgets/{period}/approve" in paths
     statuses = paths["/v1/placements"]["get"]["parameters"]
     assert any(p["name"] == "status" for p in statuses)
+
+
+def test_listing_a_dealers_placements_of_a_period_costs_three_requests(desk):
+    from tests.integration.counting import dynamodb_requests
+
+    for day in range(1, 13):
+        desk.placement(starts_on=f"2026-05-{day:02d}", ends_on="2026-05-28")
+    desk.placement(starts_on="2026-06-01", ends_on="2026-06-05")
+    path = f"/v1/placements?dealer={desk.dealer_code}&period=2026-05&limit=50"
+
+    with dynamodb_requests() as requests:
+        page = desk.ok("GET", path, desk.dealer)
+
+    assert len(page["items"]) == 12
+    # The caller's user (GetItem), the dealer's visibility (GetItem) and one
+    # Query of the `by_dealer` index for the page.
+    assert dict(requests) == {"GetItem": 2, "Query": 1}

@@ -357,3 +357,18 @@ def test_a_changed_deadline_rule_does_not_move_deadlines_already_set(desk):
     assert desk.report({"placement_id": report["placement_id"]})["due_at"] == (
         "2026-06-01T00:00:00+02:00")
     assert newer["due_at"] == "2026-06-06T00:00:00+02:00"
+
+
+def test_an_idle_deadline_run_costs_three_queries_whatever_is_open(desk):
+    from tests.integration.counting import dynamodb_requests
+
+    for _ in range(3):
+        desk.approved(ends_on="2026-06-20")
+    desk.clock.advance(minutes=15)
+
+    with dynamodb_requests(wiring.placement_store()._connection.client) as requests:
+        result = _lock_job()
+
+    assert result == {"locked": 0, "reminded": 0, "swept": 0}
+    # The sparse deadline index, the sparse reminder index, pending events.
+    assert dict(requests) == {"Query": 3}

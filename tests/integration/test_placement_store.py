@@ -240,3 +240,37 @@ def test_reports_leave_the_deadline_index_once_they_are_not_open(clock):
     assert len(before) == 1
     assert after == []
 
+
+
+def _open_report(placement_id: str, due_at: datetime):
+    from chalicelib.placements.model import Report
+
+    return Report(placement_id=placement_id, brand_id="aurora",
+                  dealer_code="AUR-KGD-01", region="Калининградская область",
+                  channel_id="outdoor", currency="RUB", due_at=due_at,
+                  time_zone="Europe/Kaliningrad",
+                  required_proof={ProofKind.PHOTO: 2}, reminder_days=(3, 1))
+
+
+@pytest.mark.parametrize("open_not_due", [0, 100])
+def test_the_deadline_job_reads_only_what_came_due(clock, open_not_due):
+    store = wiring.placement_store()
+    past = datetime(2026, 5, 31, 22, 0, tzinfo=UTC)
+    far = datetime(2026, 9, 30, 22, 0, tzinfo=UTC)
+    for n in range(5):
+        store.commit(Change(report=_open_report(f"pl-due-{n}", past)))
+    for n in range(open_not_due):
+        store.commit(Change(report=_open_report(f"pl-later-{n}", far)))
+    clock.now = datetime(2026, 6, 2, 9, 0, tzinfo=UTC)
+    connection = store._connection.client  # type: ignore[attr-defined]
+
+    with dynamodb_requests(connection) as requests:
+        locked = service.lock_overdue_reports(wiring.placement_ports())
+        reminded = service.remind_due_reports(wiring.placement_ports())
+
+    print(f"open not due {open_not_due}: {dict(requests)}")
+    assert len(locked) == 5 and reminded == []
+    # 2 index queries, and for each of the 5 locked reports: 1 transaction,
+    # 1 query of the brand's users, 1 put per recipient, 1 outbox update.
+    assert dict(requests) == {"Query": 2 + 5, "TransactWriteItems": 5,
+                              "PutItem": 5, "UpdateItem": 5}
