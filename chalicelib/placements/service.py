@@ -16,7 +16,7 @@ from chalicelib.access.model import Caller
 from chalicelib.access.policy import Action, can_see, ensure_permitted
 from chalicelib.audit.model import AuditEntry, changed_fields
 from chalicelib.budgets.model import EntryKind, LedgerEntry, Writer, ensure_writer
-from chalicelib.channels.model import ChannelNotMandatory, ProofKind
+from chalicelib.channels.model import ChannelNotMandatory, ProofKind, UnknownChannel
 from chalicelib.channels.ports import ChannelRepository
 from chalicelib.channels.service import active_channel
 from chalicelib.clock import Clock
@@ -455,7 +455,10 @@ def _opened_report(ports: Ports, placement: Placement) -> Report:
     rules of today and do not move when the rules change later."""
     brand = ports.brands.get(placement.brand_id)
     dealer = ports.dealers.get(placement.brand_id, placement.dealer_code)
-    channel = active_channel(ports.channels, placement.brand_id, placement.channel_id)
+    # A channel retired after the placement was planned still opens its report.
+    channel = ports.channels.get(placement.brand_id, placement.channel_id)
+    if channel is None:
+        raise UnknownChannel(placement.channel_id)
     if brand is None or dealer is None:
         raise BrandNotFound(f"Brand {placement.brand_id!r} is not set up.")
     return Report(

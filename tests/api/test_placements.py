@@ -362,3 +362,16 @@ def test_listing_a_dealers_placements_of_a_period_costs_three_requests(desk):
     # The caller's user (GetItem), the dealer's visibility (GetItem) and one
     # Query of the `by_dealer` index for the page.
     assert dict(requests) == {"GetItem": 2, "Query": 1}
+
+
+def test_a_channel_retired_after_planning_still_gets_its_placement_reported(desk):
+    channel = desk.channel("cinema", photos=1)
+    placement = desk.step(desk.placement(channel_id="cinema"), "submit", desk.dealer)
+    desk.ok("PATCH", "/v1/channels/cinema", desk.admin,
+            {"version": channel["version"], "active": False})
+
+    approved = desk.step(placement, "approve", desk.manager,
+                         approved_amount=placement["cost"])
+
+    assert approved["status"] == "approved"
+    assert desk.report(approved)["required_proof"] == {"photo": 1}

@@ -274,3 +274,27 @@ def test_the_deadline_job_reads_only_what_came_due(clock, open_not_due):
     # 1 query of the brand's users, 1 put per recipient, 1 outbox update.
     assert dict(requests) == {"Query": 2 + 5, "TransactWriteItems": 5,
                               "PutItem": 5, "UpdateItem": 5}
+
+
+def test_a_bonus_run_posts_its_compensations_once_and_only_its_own_kinds(clock):
+    from chalicelib.budgets.model import NotTheWriter
+    from chalicelib.budgets.service import post_bonus_entries
+
+    ledger = DynamoLedger()
+    compensation = LedgerEntry("aurora", "AUR-KGD-01", "2026-05",
+                               "run-1#AUR-KGD-01#line-3", EntryKind.COMPENSATION,
+                               "outdoor", Decimal("40000.00"), "RUB",
+                               "bonus run run-1", clock.now, "pl-1")
+    reservation = LedgerEntry("aurora", "AUR-KGD-01", "2026-05", "pl-1#v2#r",
+                              EntryKind.RESERVATION, "outdoor", Decimal("1"),
+                              "RUB", "wrong writer", clock.now, "pl-1")
+
+    first = post_bonus_entries(ledger, [compensation])
+    again = post_bonus_entries(ledger, [compensation])
+    with pytest.raises(NotTheWriter):
+        post_bonus_entries(ledger, [reservation])
+
+    assert (first, again) == (1, 0)
+    stored = ledger.entries("aurora", "AUR-KGD-01", "2026-05")
+    assert [(e.kind, e.amount) for e in stored] == [
+        (EntryKind.COMPENSATION, Decimal("40000.00"))]
