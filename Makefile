@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint seed clean
+.PHONY: run test lint seed bench clean synth layers package-check deploy FORCE
 
 run: $(STAMP)
 	$(BIN)/dmm up
@@ -21,13 +21,55 @@ lint: $(STAMP)
 seed: $(STAMP)
 	$(BIN)/dmm seed
 
-$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+bench: $(STAMP)
+	@for script in bench/bench_*.py; do \
+	  [ -e "$$script" ] || continue; \
+	  echo "# $$script" >&2; \
+	  PYTHONPATH=. $(BIN)/python "$$script" || exit 1; \
+	done
+
+$(STAMP): requirements.txt requirements-dev.txt infra/requirements.txt pyproject.toml
 	@python=$$(scripts/find-python313) && \
 	  { [ -x $(BIN)/python3.13 ] || $$python -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r infra/requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) .local
+	rm -rf $(VENV) .local build infra/cdk.out infra/chalice.out infra/node_modules
+
+# Infra (infra/DEPLOY.md). Offline: templates, packages and checks only.
+STAGES := dev prod
+WEB_ORIGINS_dev ?= http://localhost:5173
+WEB_ORIGINS_prod ?= https://marketing.example.com
+SYNTH_SENDER_DOMAIN := mail.example.com
+CLI_STAMP := infra/node_modules/.installed
+
+layers: $(STAMP)
+	$(BIN)/python scripts/build-layers
+
+synth: $(addprefix synth-,$(STAGES))
+	$(BIN)/cfn-lint infra/cdk.out/*/*.template.json
+	@ls infra/cdk.out/*/*.template.json
+
+synth-%: $(STAMP) layers FORCE
+	rm -rf infra/cdk.out/$* infra/chalice.out
+	cd infra && CDK_OUTDIR=cdk.out/$* CDK_CONTEXT_JSON='{"stage": "$*", "web_origins": "$(WEB_ORIGINS_$*)", "sender_domain": "$(SYNTH_SENDER_DOMAIN)"}' ../$(BIN)/python synth.py
+
+package-check: $(STAMP)
+	$(BIN)/python scripts/package-check
+
+$(CLI_STAMP): infra/package.json infra/package-lock.json
+	cd infra && npm ci --no-audit --no-fund
+	touch $@
+
+# make deploy STAGE=prod WEB_ORIGINS=https://... ALARM_EMAIL=... SENDER_DOMAIN=...
+deploy: $(STAMP) layers $(CLI_STAMP)
+	@[ -n "$(STAGE)" ] || { echo "STAGE=dev or STAGE=prod, please"; exit 2; }
+	@[ -n "$(WEB_ORIGINS)" ] || { echo "WEB_ORIGINS=https://... (the web client), please"; exit 2; }
+	cd infra && npx cdk deploy --require-approval broadening \
+	  -c stage=$(STAGE) -c web_origins=$(WEB_ORIGINS) \
+	  -c alarm_email=$(ALARM_EMAIL) -c sender_domain=$(SENDER_DOMAIN)
+FORCE:

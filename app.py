@@ -7,7 +7,7 @@ adapters they use.
 
 from typing import Any
 
-from chalice import Chalice, Rate, Response
+from chalice import Chalice, Cron, Rate, Response
 
 from chalicelib import resources, wiring
 from chalicelib.access import service as access
@@ -20,6 +20,28 @@ from chalicelib.access.schemas import (
 )
 from chalicelib.audit import service as audit
 from chalicelib.audit.schemas import AuditEntryReply, AuditPage, AuditQuery
+from chalicelib.bonus import service as bonus
+from chalicelib.bonus.handlers import process_batch_messages
+from chalicelib.bonus.s3 import LINK_SECONDS
+from chalicelib.bonus.schemas import (
+    BacktestBody,
+    BonusRunReply,
+    ChecklistQuery,
+    ChecklistReply,
+    CopyBody,
+    ExportLink,
+    NewBonusRun,
+    NewProgram,
+    PeriodClosed,
+    ProgramListQuery,
+    ProgramPage,
+    ProgramReply,
+    ProgramUpdate,
+    PublishedRun,
+    StatementQuery,
+    StatementReply,
+    VersionBody,
+)
 from chalicelib.budgets import service as budgets
 from chalicelib.budgets.schemas import BudgetApproval, BudgetPlan, BudgetReply
 from chalicelib.channels import service as channels
@@ -29,10 +51,11 @@ from chalicelib.channels.schemas import (
     ChannelUpdate,
     NewChannel,
 )
+from chalicelib.errors import NotFound
 from chalicelib.jobs import service as jobs
 from chalicelib.jobs.handlers import process_job_messages
-from chalicelib.jobs.schemas import JobReply
-from chalicelib.logs import logger
+from chalicelib.jobs.schemas import JobReply, JobStarted
+from chalicelib.logs import event_middleware, logger
 from chalicelib.network import service as network
 from chalicelib.network.schemas import (
     BrandReply,
@@ -60,14 +83,16 @@ from chalicelib.placements.schemas import (
     ReasonBody,
     ReportReply,
     ReportUpdate,
-    VersionBody,
 )
+from chalicelib.placements.schemas import VersionBody as PlacementVersionBody
 from chalicelib.web import docs, openapi
 from chalicelib.web.api import Api, ApiRequest, Gateway
-from chalicelib.web.errors import error_response
+from chalicelib.web.messages import language_of
 from chalicelib.web.schemas import ListQuery
 
 app = Chalice(app_name="dmm")
+for event_type in ("s3", "sqs", "scheduled"):
+    app.register_middleware(event_middleware, event_type)
 api = Api(
     app,
     Gateway(
@@ -99,7 +124,7 @@ def docs_page(request: ApiRequest) -> Response:
 def docs_asset(request: ApiRequest, name: str) -> Response:
     found = docs.asset(name)
     if found is None:
-        return error_response(404, "not_found", "en")
+        raise NotFound(f"No docs asset {name!r}.", asset=name)
     text, content_type = found
     return Response(text, headers={"Content-Type": content_type,
                                    "Cache-Control": "public, max-age=86400"})
@@ -314,10 +339,10 @@ def patch_placement(request: ApiRequest, placement_id: str) -> PlacementReply:
 
 
 @api.route("/v1/placements/{placement_id}/submit", "POST",
-           summary="Submit a placement for approval", body=VersionBody,
+           summary="Submit a placement for approval", body=PlacementVersionBody,
            response=PlacementReply)
 def submit_placement(request: ApiRequest, placement_id: str) -> PlacementReply:
-    body: VersionBody = request.body
+    body: PlacementVersionBody = request.body
     return PlacementReply.of(placements.submit_placement(
         wiring.placement_ports(), request.caller, placement_id, body.version))
 
@@ -383,9 +408,9 @@ def put_report(request: ApiRequest, placement_id: str) -> ReportReply:
 
 
 @api.route("/v1/placements/{placement_id}/report/submit", "POST",
-           summary="Submit a report", body=VersionBody, response=ReportReply)
+           summary="Submit a report", body=PlacementVersionBody, response=ReportReply)
 def submit_report(request: ApiRequest, placement_id: str) -> ReportReply:
-    body: VersionBody = request.body
+    body: PlacementVersionBody = request.body
     ports = wiring.placement_ports()
     report = placements.submit_report(ports, request.caller, placement_id,
                                       body.version)
@@ -481,3 +506,165 @@ def lock_report_deadlines(event: Any) -> dict:
     logger.info("report deadlines checked", locked=len(locked),
                 reminded=len(reminded), swept=swept)
     return {"locked": len(locked), "reminded": len(reminded), "swept": swept}
+
+
+# motivation programs, periods, bonus runs, checklists
+
+
+@api.route("/v1/programs", "GET", summary="Motivation programs", query=ProgramListQuery,
+           response=ProgramPage)
+def list_programs(request: ApiRequest) -> ProgramPage:
+    query: ProgramListQuery = request.query
+    page = bonus.list_programs(wiring.bonus(), request.caller, query.period,
+                               query.limit, query.cursor)
+    items = [ProgramReply.of(program) for program in page.items]
+    return ProgramPage(items=items, next_cursor=page.next_cursor)
+
+
+@api.route("/v1/programs", "POST", summary="Draft a motivation program",
+           body=NewProgram, response=ProgramReply, status=201, idempotent=True)
+def create_program(request: ApiRequest) -> ProgramReply:
+    body: NewProgram = request.body
+    program = bonus.create_program(wiring.bonus(), request.caller, body.period,
+                                   body.name, body.rules)
+    return ProgramReply.of(program)
+
+
+@api.route("/v1/programs/{program_id}", "GET", summary="One motivation program",
+           response=ProgramReply)
+def get_program(request: ApiRequest, program_id: str) -> ProgramReply:
+    return ProgramReply.of(bonus.get_program(wiring.bonus(), request.caller,
+                                             program_id))
+
+
+@api.route("/v1/programs/{program_id}", "PUT", summary="Edit a draft program",
+           body=ProgramUpdate, response=ProgramReply)
+def put_program(request: ApiRequest, program_id: str) -> ProgramReply:
+    body: ProgramUpdate = request.body
+    program = bonus.update_program(wiring.bonus(), request.caller, program_id,
+                                   body.changes(), body.version)
+    return ProgramReply.of(program)
+
+
+@api.route("/v1/programs/{program_id}/publish", "POST",
+           summary="Publish (freeze) a program", body=VersionBody,
+           response=ProgramReply)
+def publish_program(request: ApiRequest, program_id: str) -> ProgramReply:
+    body: VersionBody = request.body
+    program = bonus.publish_program(wiring.bonus(), request.caller, program_id,
+                                    body.version)
+    return ProgramReply.of(program)
+
+
+@api.route("/v1/programs/{program_id}/copy", "POST",
+           summary="Copy a program to a new draft", body=CopyBody,
+           response=ProgramReply, status=201, idempotent=True)
+def copy_program(request: ApiRequest, program_id: str) -> ProgramReply:
+    body: CopyBody = request.body
+    program = bonus.copy_program(wiring.bonus(), request.caller, program_id,
+                                 body.period)
+    return ProgramReply.of(program)
+
+
+@api.route("/v1/programs/{program_id}/backtest", "POST",
+           summary="Replay a program on a past period (a job)", body=BacktestBody,
+           response=JobStarted, status=202, idempotent=True)
+def backtest_program(request: ApiRequest, program_id: str) -> JobStarted:
+    body: BacktestBody = request.body
+    program = bonus.check_backtest(wiring.bonus(), request.caller, program_id)
+    job = jobs.start_job(wiring.jobs(), wiring.job_queue(), wiring.clock(),
+                         request.caller.brand_id, request.caller.user_id,
+                         bonus.BACKTEST_JOB,
+                         {"program_id": program.program_id, "period": body.period})
+    return JobStarted(job_id=job.job_id, status=job.status)
+
+
+@api.route("/v1/periods/{period}/close", "POST", summary="Close a period",
+           response=PeriodClosed)
+def close_period(request: ApiRequest, period: str) -> PeriodClosed:
+    closed_at = bonus.close_period(wiring.bonus(), request.caller, period)
+    return PeriodClosed(period=period, closed_at=closed_at)
+
+
+@api.route("/v1/bonus-runs", "POST", summary="Start a bonus run (a job)",
+           body=NewBonusRun, response=JobStarted, status=202, idempotent=True)
+def start_bonus_run(request: ApiRequest) -> JobStarted:
+    body: NewBonusRun = request.body
+    bonus.check_run_request(wiring.bonus(), request.caller, body.period, body.kind)
+    job = jobs.start_job(wiring.jobs(), wiring.job_queue(), wiring.clock(),
+                         request.caller.brand_id, request.caller.user_id,
+                         bonus.BONUS_RUN_JOB,
+                         {"period": body.period, "kind": body.kind.value})
+    return JobStarted(job_id=job.job_id, status=job.status)
+
+
+@api.route("/v1/bonus-runs/{run_id}", "GET", summary="A bonus run",
+           response=BonusRunReply)
+def get_bonus_run(request: ApiRequest, run_id: str) -> BonusRunReply:
+    ports = wiring.bonus()
+    run = bonus.get_run(ports, request.caller, run_id)
+    return BonusRunReply.of(run, bonus.currency_of(ports, run.brand_id))
+
+
+@api.route("/v1/bonus-runs/{run_id}/export", "GET",
+           summary="A whole bonus run as xlsx (a link)", response=ExportLink)
+def export_bonus_run(request: ApiRequest, run_id: str) -> ExportLink:
+    url = bonus.run_link(wiring.bonus(), request.caller, run_id)
+    return ExportLink(url=url, expires_in_seconds=LINK_SECONDS)
+
+
+@api.route("/v1/bonus-runs/{run_id}/statements/{code}", "GET",
+           summary="One dealer's statement", query=StatementQuery,
+           response=StatementReply)
+def get_statement(request: ApiRequest, run_id: str, code: str) -> Any:
+    query: StatementQuery = request.query
+    ports = wiring.bonus()
+    if query.format == "xlsx":
+        url = bonus.statement_link(ports, request.caller, run_id, code)
+        return ExportLink(url=url, expires_in_seconds=LINK_SECONDS)
+    run, stored = bonus.get_statement(ports, request.caller, run_id, code)
+    return StatementReply.of(run, stored, bonus.currency_of(ports, run.brand_id))
+
+
+@api.route("/v1/bonus-runs/{run_id}/publish", "POST",
+           summary="Publish a final run to dealers and the ledger",
+           response=PublishedRun)
+def publish_bonus_run(request: ApiRequest, run_id: str) -> PublishedRun:
+    ports = wiring.bonus()
+    run, posted = bonus.publish_run(ports, request.caller, run_id)
+    reply = BonusRunReply.of(run, bonus.currency_of(ports, run.brand_id))
+    return PublishedRun(run=reply, ledger_entries=posted)
+
+
+@api.route("/v1/dealers/{code}/checklist", "GET", summary="A dealer's checklist",
+           query=ChecklistQuery, response=ChecklistReply)
+def dealer_checklist(request: ApiRequest, code: str) -> ChecklistReply:
+    query: ChecklistQuery = request.query
+    ports = wiring.bonus()
+    language = language_of(request.raw.headers.get("accept-language"))
+    found = bonus.dealer_checklist(ports, request.caller, code, query.period,
+                                   language)
+    return ChecklistReply.of(found, bonus.currency_of(ports, request.caller.brand_id))
+
+
+@app.on_sqs_message(queue=resources.BONUS_BATCHES.name, batch_size=5)
+def run_bonus_batches(event: Any) -> dict:
+    def run(batch: Any) -> str:
+        return bonus.run_batch(wiring.bonus(), batch)
+
+    return process_batch_messages(event.to_dict(), event.context, run)
+
+
+# 06:15 UTC is 09:15 in Moscow (UTC+3 all year): the working morning.
+@app.schedule(Cron(15, 6, "*", "*", "?", "*"))
+def close_due_periods(event: Any) -> dict:
+    outcomes = bonus.close_due_periods(wiring.bonus())
+    logger.info("due periods checked", brands=len(outcomes))
+    return {"outcomes": outcomes}
+
+
+@app.schedule(Rate(15, unit=Rate.MINUTES))
+def fail_stalled_bonus_runs(event: Any) -> dict:
+    failed = bonus.fail_stalled_runs(wiring.bonus())
+    logger.info("stalled bonus runs failed", count=len(failed))
+    return {"failed": len(failed)}

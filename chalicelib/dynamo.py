@@ -35,6 +35,9 @@ class DecimalAttribute(Attribute[Decimal]):
     def serialize(self, value: Decimal) -> str:
         if not isinstance(value, Decimal):
             raise TypeError(f"expected a Decimal, got {type(value).__name__}")
+        if not value.is_finite():
+            # DynamoDB has no NaN or infinity; say so here, not in a 500 later.
+            raise ValueError(f"a stored number must be finite, got {value!r}")
         return str(value)
 
     def deserialize(self, value: str) -> Decimal:
@@ -57,9 +60,8 @@ def save_versioned(item: Model, expected_version: int | None) -> None:
     `expected_version` None creates the item and fails if it already exists.
     The model's `VersionAttribute` writes the next version.
     """
-    # NOTE: a VersionAttribute refuses None (it casts to int), so "new" is
-    # said by leaving the attribute unset.
     if expected_version is None:
+        # No version makes PynamoDB require that none is stored yet.
         item.attribute_values.pop("version", None)
     else:
         item.version = expected_version  # type: ignore[attr-defined]
@@ -89,8 +91,20 @@ def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None, hash_key: str, hash_value: str) -> dict | None:
-    """The start key a cursor names; it must belong to the same partition."""
+def decode_cursor(
+    cursor: str | None,
+    hash_key: str,
+    hash_value: str,
+    *,
+    other_keys: tuple[str, ...] | None = None,
+) -> dict | None:
+    """The start key a cursor names; it must belong to the same partition.
+
+    `other_keys` names the rest of the list's start key (the range key, and
+    for an index the table's keys too): a cursor with any other attributes
+    is refused here, because DynamoDB would reject it as a start key and the
+    caller would get a 500 instead of a 400.
+    """
     if not cursor:
         return None
     try:
@@ -101,6 +115,8 @@ def decode_cursor(cursor: str | None, hash_key: str, hash_value: str) -> dict | 
     if not isinstance(key, dict) or not all(map(_is_string_key, key.values())):
         raise InvalidCursor("The cursor is malformed.")
     if key.get(hash_key) != {"S": hash_value}:
+        raise InvalidCursor("The cursor belongs to another list.")
+    if other_keys is not None and set(key) != {hash_key, *other_keys}:
         raise InvalidCursor("The cursor belongs to another list.")
     return key
 

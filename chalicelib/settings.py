@@ -6,6 +6,7 @@ Only this module reads `os.environ` for the app; everything else receives a
 
 import os
 from dataclasses import dataclass
+from functools import cache
 
 DEV_ISSUER = "https://dmm.local/dev"
 DEV_CLIENT_ID = "dmm-local"
@@ -37,8 +38,15 @@ class Settings:
         )
 
 
+@cache
 def stage() -> str:
-    """The deployment stage; names of tables, queues and buckets derive from it."""
+    """The deployment stage; names of tables, queues and buckets derive from it.
+
+    NOTE: read once per process. Table models fix their names when they load,
+    and every later name (queues, the idempotency table) must agree with them
+    even if the environment changes afterwards (Chalice's test client applies
+    the stage's config variables per request).
+    """
     return os.environ.get("DMM_STAGE", "dev")
 
 
@@ -49,3 +57,12 @@ def resource_name(kind: str) -> str:
 
 def _split(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def bucket_name(kind: str) -> str:
+    """Name of a bucket: stage-qualified, plus a suffix in AWS.
+
+    Bucket names are global across accounts, so infra sets `DMM_BUCKET_SUFFIX`
+    (the account and region); locally it is empty: `dmm-dev-photos`.
+    """
+    return resource_name(kind) + os.environ.get("DMM_BUCKET_SUFFIX", "")

@@ -11,6 +11,7 @@ from pynamodb.models import Model
 
 from chalicelib.access.dynamo import UserModel
 from chalicelib.audit.dynamo import AuditEntryModel
+from chalicelib.bonus.dynamo import MODELS as BONUS_MODELS
 from chalicelib.budgets.dynamo import BudgetModel, LedgerEntryModel
 from chalicelib.channels.dynamo import ChannelModel
 from chalicelib.dynamo import table_meta
@@ -36,6 +37,7 @@ MODELS: tuple[type[Model], ...] = (
     UserModel,
     JobModel,
     IdempotencyRecordModel,
+    *BONUS_MODELS,
     ChannelModel,
     PlacementModel,
     ReportModel,
@@ -57,15 +59,29 @@ def _definition(model: type[Model]) -> dict[str, Any]:
     ttl = model._ttl_attribute()
     return {
         "TableName": model.Meta.table_name,
-        "KeySchema": schema["key_schema"],
+        "KeySchema": _hash_first(schema["key_schema"]),
         "AttributeDefinitions": schema["attribute_definitions"],
         "GlobalSecondaryIndexes": [
             {
                 "IndexName": index["index_name"],
-                "KeySchema": index["key_schema"],
+                "KeySchema": _hash_first(index["key_schema"]),
                 "Projection": index["projection"],
             }
             for index in schema["global_secondary_indexes"]
         ],
+        "LocalSecondaryIndexes": [
+            {
+                "IndexName": index["index_name"],
+                "KeySchema": _hash_first(index["key_schema"]),
+                "Projection": index["projection"],
+            }
+            for index in schema["local_secondary_indexes"]
+        ],
         "TimeToLiveAttribute": ttl.attr_name if ttl else None,
     }
+
+
+def _hash_first(key_schema: list[Any]) -> list[Any]:
+    """CloudFormation wants the HASH key before the RANGE key; PynamoDB lists
+    them in the order the model declares its attributes."""
+    return sorted(key_schema, key=lambda key: key["KeyType"] != "HASH")

@@ -25,6 +25,19 @@ from chalicelib.access.tokens import (
 )
 from chalicelib.audit.dynamo import DynamoAuditLog
 from chalicelib.audit.ports import AuditLog
+from chalicelib.bonus.dynamo import (
+    DynamoBrandDirectory,
+    DynamoLedgerOutbox,
+    DynamoPeriods,
+    DynamoPrograms,
+    DynamoRuns,
+    StoredFacts,
+    StoredFactsReadiness,
+)
+from chalicelib.bonus.ports import LedgerPoster, PeriodReadiness
+from chalicelib.bonus.s3 import S3Exports
+from chalicelib.bonus.service import BonusPorts
+from chalicelib.bonus.sqs import SqsBatchQueue
 from chalicelib.budgets.dynamo import DynamoBudgets, DynamoLedger
 from chalicelib.budgets.ports import BudgetRepository, Ledger
 from chalicelib.budgets.service import BudgetPorts
@@ -114,7 +127,9 @@ def job_queue() -> JobQueue:
 @_overridable
 def job_runners() -> dict[str, JobRunner]:
     """Job kinds and what runs them; each area adds its own kinds here."""
-    return {}
+    from chalicelib.bonus import jobs as bonus_jobs
+
+    return {**bonus_jobs.runners(bonus)}
 
 
 @_overridable
@@ -221,3 +236,39 @@ def placement_ports() -> PlacementPorts:
 
 def budget_ports() -> BudgetPorts:
     return BudgetPorts(budgets(), ledger(), dealers(), brands(), channels(), clock())
+
+
+@_overridable
+def bonus_facts() -> StoredFacts:
+    """The stored facts bonus runs read; later features record into it."""
+    return StoredFacts()
+
+
+@_overridable
+def period_readiness() -> PeriodReadiness:
+    """Placements replaces this with its own reports when it lands."""
+    return StoredFactsReadiness(bonus_facts())
+
+
+@_overridable
+def ledger_poster() -> LedgerPoster:
+    """Placements' budget ledger replaces this outbox when it lands."""
+    return DynamoLedgerOutbox()
+
+
+@_overridable
+def bonus() -> BonusPorts:
+    return BonusPorts(
+        programs=DynamoPrograms(),
+        periods=DynamoPeriods(),
+        readiness=period_readiness(),
+        runs=DynamoRuns(),
+        inputs=bonus_facts(),
+        dealers=dealers(),
+        brands=brands(),
+        batch_queue=SqsBatchQueue(_client("sqs"), resources.BONUS_BATCHES.name),
+        ledger=ledger_poster(),
+        exports=S3Exports(_client("s3"), resources.BONUS_EXPORTS.name),
+        clock=clock(),
+        directory=DynamoBrandDirectory(),
+    )

@@ -11,6 +11,7 @@ from chalicelib.tables import MODELS
 
 def create_all() -> dict[str, list[str]]:
     return {"tables": create_tables(), "queues": create_queues(),
+            "buckets": create_buckets(),
             "mail": create_mail_identity()}
 
 
@@ -40,6 +41,20 @@ def create_queues() -> list[str]:
         url = sqs.create_queue(QueueName=queue.name)["QueueUrl"]
         sqs.set_queue_attributes(QueueUrl=url, Attributes=attributes)
         names.append(queue.name)
+    return names
+
+
+def create_buckets() -> list[str]:
+    s3 = boto3.client("s3")
+    region = s3.meta.region_name
+    names = []
+    for bucket in resources.BUCKETS:
+        settings = {} if region == "us-east-1" else {
+            "CreateBucketConfiguration": {"LocationConstraint": region}}
+        existing = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
+        if bucket.name not in existing:
+            s3.create_bucket(Bucket=bucket.name, **settings)
+        names.append(bucket.name)
     return names
 
 

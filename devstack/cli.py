@@ -56,7 +56,7 @@ def _up(args: argparse.Namespace) -> int:
     moto = emulator.ensure_running(ports.emulator)
     try:
         created = bootstrap.create_all()
-        counts = {} if args.no_seed else seed.seed()
+        counts = {} if args.no_seed else _seeded(seed)
         module = importlib.import_module("app")
         runner = EventRunner(module)
         runner.start()
@@ -87,7 +87,7 @@ def _seed(args: argparse.Namespace) -> int:
     from devstack import bootstrap, seed
 
     bootstrap.create_all()
-    print(json.dumps(seed.seed()))
+    print(json.dumps(_seeded(seed)))
     return 0
 
 
@@ -122,6 +122,13 @@ def _banner(ports: local.Ports, created: dict, counts: dict) -> None:
         "dmm: Ctrl-C stops everything",
     ]
     print("\n".join(lines), flush=True)
+
+
+def _seeded(seed: Any) -> dict[str, int]:
+    """The demo brands, and last month's bonus facts of their dealers."""
+    from devstack.bonus_demo import seed_bonus_facts
+
+    return {**seed.seed(), "bonus_facts": seed_bonus_facts()}
 
 
 COMMANDS = {"up": _up, "token": _token, "seed": _seed, "job": _job}

@@ -162,9 +162,46 @@ def _five_field_cron(aws_fields: str) -> str:
     """EventBridge's six fields (with a year, `?`, and 1-7 for SUN-SAT) as the
     five classic ones (0-6 for SUN-SAT). The year field is dropped."""
     minutes, hours, day_of_month, month, day_of_week, _year = aws_fields.split()
-    day_of_week = re.sub(r"\d", lambda d: str(int(d.group()) - 1), day_of_week)
-    fields = [minutes, hours, day_of_month, month, day_of_week]
+    fields = [minutes, hours, day_of_month, month, _classic_days(day_of_week)]
     return " ".join("*" if field == "?" else field for field in fields)
+
+
+_DAY_NAMES = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
+
+
+def _classic_days(day_of_week: str) -> str:
+    """An EventBridge day-of-week field in classic numbers.
+
+    Only day numbers shift: the occurrence after `#` (`6#3`, the third
+    Friday) keeps its value, and steps are spelled out, because a classic
+    range runs to 7 (Sunday again) where EventBridge's ends at 7 = Saturday.
+    """
+    if day_of_week in ("?", "*"):
+        return day_of_week
+    return ",".join(_classic_day_part(part) for part in day_of_week.split(","))
+
+
+def _classic_day_part(part: str) -> str:
+    if "#" in part:
+        day, occurrence = part.split("#")
+        return f"{_classic_day(day)}#{occurrence}"
+    if part.endswith("L"):
+        return f"{_classic_day(part[:-1])}L"
+    span, _, step = part.partition("/")
+    first, _, last = span.partition("-")
+    if not step:
+        return "-".join(_classic_day(day) for day in span.split("-"))
+    low = 1 if first == "*" else _aws_day(first)
+    high = _aws_day(last) if last else 7
+    return ",".join(str(day - 1) for day in range(low, high + 1, int(step)))
+
+
+def _aws_day(day: str) -> int:
+    return _DAY_NAMES.index(day.upper()) + 1 if day.isalpha() else int(day)
+
+
+def _classic_day(day: str) -> str:
+    return str(_aws_day(day) - 1)
 
 
 def _seconds_until(moment: datetime) -> float:

@@ -20,6 +20,7 @@ from chalice.local import (
     LocalGateway,
 )
 
+from chalicelib import wiring
 from chalicelib.web.messages import language_of, message
 
 
@@ -60,9 +61,15 @@ def _route_not_found(headers: Any) -> dict[str, Any]:
     language = language_of(lowered.get("accept-language"))
     body = {"code": "route_not_found",
             "message": message("route_not_found", language, {}), "details": {}}
+    response_headers = {"Content-Type": "application/json; charset=utf-8"}
+    # Error responses carry CORS headers too (API.md), or a browser hides them.
+    origin = lowered.get("origin")
+    if origin and origin in wiring.web_origins():
+        response_headers.update({"Access-Control-Allow-Origin": origin,
+                                 "Vary": "Origin"})
     return {
         "statusCode": 404,
-        "headers": {"Content-Type": "application/json; charset=utf-8"},
+        "headers": response_headers,
         "multiValueHeaders": {},
         "body": json.dumps(body, ensure_ascii=False),
     }

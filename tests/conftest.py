@@ -9,7 +9,7 @@ reset before each test.
 import os
 import socket
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -80,3 +80,25 @@ def demo(aws: str) -> dict[str, int]:
     from devstack.seed import seed
 
     return seed()
+
+
+
+@pytest.fixture
+def logged() -> Iterator[Callable[[], list[dict]]]:
+    """`logged()`: the app's structured log lines written so far in a test."""
+    import io
+    import json
+    import logging
+
+    from chalicelib.logs import logger
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logger.registered_formatter)
+    logger.addHandler(handler)
+
+    def lines() -> list[dict]:
+        return [json.loads(line) for line in stream.getvalue().splitlines()]
+
+    yield lines
+    logger._logger.removeHandler(handler)

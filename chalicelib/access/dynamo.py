@@ -53,7 +53,8 @@ class DynamoUsers:
             return None
 
     def list(self, brand_id: str, limit: int, cursor: str | None) -> Page[User]:
-        start = decode_cursor(cursor, "brand_id", brand_id)
+        start = decode_cursor(cursor, "brand_id", brand_id,
+                             other_keys=("user_id",))
         results = UserModel.by_brand.query(
             brand_id, limit=limit + 1, last_evaluated_key=start
         )

@@ -40,6 +40,14 @@ class Action(StrEnum):
     WRITE_CHANNELS = "channels.write"
     READ_AUDIT = "audit.read"
     READ_NOTIFICATIONS = "notifications.read"
+    READ_PROGRAMS = "programs.read"
+    WRITE_PROGRAMS = "programs.write"
+    CLOSE_PERIOD = "periods.close"
+    START_BONUS_RUN = "bonus_runs.start"
+    READ_BONUS_RUN = "bonus_runs.read"
+    PUBLISH_BONUS_RUN = "bonus_runs.publish"
+    READ_STATEMENT = "statements.read"
+    READ_CHECKLIST = "checklist.read"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -64,6 +72,14 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.WRITE_CHANNELS: ADMIN,
     Action.READ_AUDIT: MANAGERS,
     Action.READ_NOTIFICATIONS: EVERYONE,
+    Action.READ_PROGRAMS: EVERYONE,
+    Action.WRITE_PROGRAMS: MANAGERS,
+    Action.CLOSE_PERIOD: MANAGERS,
+    Action.START_BONUS_RUN: MANAGERS,
+    Action.READ_BONUS_RUN: IMPORTER,
+    Action.PUBLISH_BONUS_RUN: MANAGERS,
+    Action.READ_STATEMENT: EVERYONE,
+    Action.READ_CHECKLIST: EVERYONE,
 }
 
 

@@ -25,6 +25,11 @@ def process_job_messages(
         logger.append_keys(job_id=job_id)
         try:
             run(job_id)
+        except Exception:
+            # The batch processor keeps the error to itself (a debug line of
+            # Powertools' own logger): this is the one place it is logged.
+            logger.exception("job failed unexpectedly")
+            raise
         finally:
             logger.remove_keys(["job_id"])
 

@@ -14,6 +14,7 @@ from chalicelib.jobs.ports import JobQueue, JobRepository, JobRunner
 # Lambda stops any invocation at 15 minutes; a job still running after that
 # lost its worker.
 ABANDONED_AFTER = timedelta(minutes=20)
+INTERNAL_FAILURE = "The job stopped on an internal error."
 
 
 def start_job(
@@ -58,6 +59,7 @@ def run_job(
         return None
     runner = runners.get(job.kind)
     if runner is None:
+        fail_job(jobs, clock, job, f"No runner for job kind {job.kind!r}.")
         raise UnknownJobKind(f"No runner for job kind {job.kind!r}.")
     try:
         job = _moved(jobs, clock, job, status=JobStatus.RUNNING)
@@ -66,7 +68,11 @@ def run_job(
     try:
         result = runner(job)
     except DomainError as exc:
-        return _moved(jobs, clock, job, status=JobStatus.FAILED, errors=(str(exc),))
+        return fail_job(jobs, clock, job, str(exc))
+    except Exception:
+        # The poller sees the failure at once; the caller logs the trace.
+        fail_job(jobs, clock, job, INTERNAL_FAILURE)
+        raise
     return _moved(jobs, clock, job, status=JobStatus.SUCCEEDED, result=result)
 
 

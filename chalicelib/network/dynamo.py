@@ -69,7 +69,8 @@ class DynamoDealers:
             return None
 
     def get_many(self, brand_id: str, codes: list[str]) -> list[Dealer]:
-        keys = [(brand_id, code) for code in codes]
+        # NOTE: BatchGetItem refuses a request with the same key twice.
+        keys = [(brand_id, code) for code in sorted(set(codes))]
         found = [_dealer(item) for item in DealerModel.batch_get(keys)]
         return sorted(found, key=lambda dealer: dealer.code)
 
@@ -80,7 +81,7 @@ class DynamoDealers:
         cursor: str | None,
         regions: tuple[str, ...] = (),
     ) -> Page[Dealer]:
-        start = decode_cursor(cursor, "brand_id", brand_id)
+        start = decode_cursor(cursor, "brand_id", brand_id, other_keys=("code",))
         condition = DealerModel.region.is_in(*regions) if regions else None
         # One more than asked shows whether a next page exists, so the last
         # page carries no cursor.

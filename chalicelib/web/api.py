@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from chalicelib.access.model import Caller
 from chalicelib.errors import DomainError, InvalidInput, TooLarge, Unauthenticated
-from chalicelib.logs import logger
+from chalicelib.logs import invocation_keys, logger
 from chalicelib.web.errors import (
     domain_error_response,
     error_response,
@@ -137,6 +137,8 @@ class Api:
         caller = None if operation.public else self._authenticate(request)
         if caller is not None:
             logger.append_keys(brand_id=caller.brand_id, user_id=caller.user_id)
+        if "code" in uri_params:
+            logger.append_keys(dealer_code=uri_params["code"])
         api_request = ApiRequest(
             caller=caller,  # type: ignore[arg-type]
             body=_parsed_body(operation, request),
@@ -152,7 +154,9 @@ class Api:
 
         key = request.headers.get("idempotency-key")
         if operation.idempotent and key and caller is not None:
-            status, answer = self._replay(operation, caller, key, request, run)
+            status, answer = self._replay(
+                operation, caller, key, request, uri_params, run
+            )
         else:
             status, answer = run()
         return answer if isinstance(answer, Response) else json_response(status, answer)
@@ -163,13 +167,19 @@ class Api:
         caller: Caller,
         key: str,
         request: Request,
+        uri_params: dict,
         run: Callable[[], tuple[int, Any]],
     ) -> tuple[int, Any]:
         if len(key) > MAX_KEY_LENGTH:
             raise InvalidInput("The idempotency key is too long.", max=MAX_KEY_LENGTH)
-        scope = f"{caller.user_id}#{operation.method} {operation.path}"
+        # The path as requested, not its template: the same key on two
+        # placements' photo uploads is two requests.
+        path = operation.path.format(**uri_params)
+        scope = f"{caller.user_id}#{operation.method} {path}"
         body = _raw_body(request).decode("utf-8", errors="replace")
-        return self.gateway.idempotency().run(key, scope, body, run)
+        return self.gateway.idempotency().run(
+            key, scope, body, run, lambda_context=request.lambda_context
+        )
 
     def _authenticate(self, request: Request) -> Caller:
         scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
@@ -210,22 +220,36 @@ class Api:
         """Around every HTTP request: body limit, log keys, Chalice's own
         errors in our shape, and CORS headers on every answer."""
         context = request.context or {}
-        logger.append_keys(
-            request_id=context.get("requestId"),
-            route=context.get("resourcePath"),
-            method=request.method,
-        )
         language = language_of(request.headers.get("accept-language"))
         try:
-            if len(_raw_body(request)) > MAX_BODY_BYTES:
-                too_large = TooLarge("Body too large.", limit_bytes=MAX_BODY_BYTES)
-                response = domain_error_response(too_large, language)
-            else:
-                response = rewrite_chalice_error(get_response(request), language)
-            self._add_cors(request, response)
-            return response
-        finally:
-            logger.remove_keys(["request_id", "route", "method", "brand_id", "user_id"])
+            with invocation_keys(
+                request.lambda_context,
+                request_id=context.get("requestId"),
+                route=context.get("resourcePath"),
+                method=request.method,
+            ):
+                try:
+                    response = self._limited(request, get_response, language)
+                finally:
+                    # Also on failure, or the next request logs this caller.
+                    logger.remove_keys(["brand_id", "user_id", "dealer_code"])
+        except Exception:
+            # Chalice would answer in its own shape; keep ours even here.
+            logger.exception("unhandled error around the route")
+            response = error_response(500, "internal_error", language)
+        self._add_cors(request, response)
+        return response
+
+    def _limited(
+        self,
+        request: Request,
+        get_response: Callable[[Request], Response],
+        language: str,
+    ) -> Response:
+        if len(_raw_body(request)) > MAX_BODY_BYTES:
+            too_large = TooLarge("Body too large.", limit_bytes=MAX_BODY_BYTES)
+            return domain_error_response(too_large, language)
+        return rewrite_chalice_error(get_response(request), language)
 
     def _current_request(self) -> Request:
         request = self.app.current_request

@@ -57,15 +57,26 @@ class IdempotencyGuard:
             status, body = run()
             return [status, body]
 
+        self._config = config
         self._replayable = replayable
 
     def run(
-        self, key: str, scope: str, body: str, run: Callable[[], Outcome]
+        self,
+        key: str,
+        scope: str,
+        body: str,
+        run: Callable[[], Outcome],
+        lambda_context: Any = None,
     ) -> Outcome:
         """`run()` once per (scope, key); later calls get the stored outcome.
 
         `scope` names the user and the route, so two users' keys never meet.
+        `lambda_context` bounds how long a first request counts as in
+        progress: without it, a request whose function timed out would hold
+        its key (409 `request_in_progress`) for the whole 24 hours.
         """
+        if lambda_context is not None:
+            self._config.register_lambda_context(lambda_context)
         request = {"key": f"{scope}#{key}", "body": body}
         try:
             status, answer = self._replayable(request=request, run=run)

@@ -103,6 +103,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Метод не поддерживается для этого адреса.",
         "en": "The method is not allowed on this path.",
     },
+    "too_many_requests": {
+        "ru": "Слишком много запросов. Повторите позже.",
+        "en": "Too many requests. Retry later.",
+    },
     "rule_violated": {
         "ru": "Запрос нарушает правило.",
         "en": "The request breaks a rule.",
@@ -114,6 +118,54 @@ MESSAGES: dict[str, dict[str, str]] = {
     "internal_error": {
         "ru": "Внутренняя ошибка. Мы уже разбираемся.",
         "en": "Internal error. It has been logged.",
+    },
+    "invalid_program": {
+        "ru": "Программа мотивации содержит ошибки; поля перечислены в details.",
+        "en": "The motivation program is invalid; details name the fields.",
+    },
+    "program_not_found": {
+        "ru": "Программа мотивации {program_id} не найдена.",
+        "en": "Motivation program {program_id} was not found.",
+    },
+    "no_published_program": {
+        "ru": "У периода {period} нет опубликованной программы мотивации.",
+        "en": "Period {period} has no published motivation program.",
+    },
+    "program_frozen": {
+        "ru": "Программа {program_id} опубликована и не меняется.",
+        "en": "Program {program_id} is published and cannot change.",
+    },
+    "period_not_closed": {
+        "ru": "Период {period} не закрыт; финальный расчёт невозможен.",
+        "en": "Period {period} is not closed; a final run needs it closed.",
+    },
+    "period_not_ready": {
+        "ru": "Период {period} нельзя закрыть: отчётов в работе: {count}.",
+        "en": "Period {period} cannot close yet: {count} reports hold it open.",
+    },
+    "period_already_closed": {
+        "ru": "Период {period} уже закрыт.",
+        "en": "Period {period} is already closed.",
+    },
+    "bonus_run_not_found": {
+        "ru": "Расчёт бонусов {run_id} не найден.",
+        "en": "Bonus run {run_id} was not found.",
+    },
+    "statement_not_found": {
+        "ru": "Расчётный лист дилера {dealer} в расчёте {run_id} не найден.",
+        "en": "No statement of dealer {dealer} in bonus run {run_id}.",
+    },
+    "run_not_publishable": {
+        "ru": "Расчёт {run_id} нельзя опубликовать: {reason}.",
+        "en": "Bonus run {run_id} cannot be published: {reason}.",
+    },
+    "invalid_period": {
+        "ru": "Период {period} должен иметь вид ГГГГ-ММ.",
+        "en": "Period {period} must be written YYYY-MM.",
+    },
+    "bonus_inputs_changed": {
+        "ru": "Данные дилера {dealer} изменились во время расчёта {run_id}.",
+        "en": "Facts of dealer {dealer} changed during bonus run {run_id}.",
     },
 }
 
@@ -244,3 +296,17 @@ def _quality(params: str) -> float:
 class _Lenient(dict):
     def __missing__(self, key: str) -> str:
         return "?"
+
+MESSAGES.update(
+    {
+        # Answered by API Gateway itself in AWS (infra's gateway responses).
+        "gateway_timeout": {
+            "ru": "Запрос выполнялся слишком долго; долгие операции идут заданием.",
+            "en": "The request took too long; long work runs as a job.",
+        },
+        "throttled": {
+            "ru": "Слишком много запросов; повторите позже.",
+            "en": "Too many requests; retry later.",
+        },
+    }
+)

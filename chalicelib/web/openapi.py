@@ -35,7 +35,9 @@ def document(operations: list[Operation], title: str, version: str) -> dict[str,
     return {
         "openapi": "3.1.0",
         "info": {"title": title, "version": version},
-        "servers": [{"url": "/"}],
+        # NOTE: relative to where the document is served, so "Try it out" also
+        # works under an API Gateway stage prefix such as /api.
+        "servers": [{"url": "."}],
         "paths": paths,
         "components": {
             "schemas": schemas,

@@ -17,10 +17,9 @@ Headers = dict[str, str]
 def client(demo: dict) -> Iterator[Client]:
     import app
 
-    # NOTE: the test client sets the stage's environment variables during
-    # each request; the default stage "dev" would point names computed then
-    # (the idempotency table) at dev tables. "test" has no entry in the
-    # config, so DMM_STAGE stays what tests/conftest.py set.
+    # The "test" stage has no config of its own, so Chalice keeps the
+    # environment set in tests/conftest.py (DMM_STAGE=test) instead of
+    # the dev stage's, and queue and bucket names match the emulator's.
     with Client(app.app, stage_name="test") as test_client:
         yield test_client
 

@@ -1,0 +1,1 @@
+"""Sales and traffic sources and the BI export, converted at the border."""
