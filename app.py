@@ -83,8 +83,8 @@ from chalicelib.placements.schemas import (
     ReasonBody,
     ReportReply,
     ReportUpdate,
+    VersionedStep,
 )
-from chalicelib.placements.schemas import VersionBody as PlacementVersionBody
 from chalicelib.web import docs, openapi
 from chalicelib.web.api import Api, ApiRequest, Gateway
 from chalicelib.web.messages import language_of
@@ -339,10 +339,10 @@ def patch_placement(request: ApiRequest, placement_id: str) -> PlacementReply:
 
 
 @api.route("/v1/placements/{placement_id}/submit", "POST",
-           summary="Submit a placement for approval", body=PlacementVersionBody,
+           summary="Submit a placement for approval", body=VersionedStep,
            response=PlacementReply)
 def submit_placement(request: ApiRequest, placement_id: str) -> PlacementReply:
-    body: PlacementVersionBody = request.body
+    body: VersionedStep = request.body
     return PlacementReply.of(placements.submit_placement(
         wiring.placement_ports(), request.caller, placement_id, body.version))
 
@@ -408,9 +408,9 @@ def put_report(request: ApiRequest, placement_id: str) -> ReportReply:
 
 
 @api.route("/v1/placements/{placement_id}/report/submit", "POST",
-           summary="Submit a report", body=PlacementVersionBody, response=ReportReply)
+           summary="Submit a report", body=VersionedStep, response=ReportReply)
 def submit_report(request: ApiRequest, placement_id: str) -> ReportReply:
-    body: PlacementVersionBody = request.body
+    body: VersionedStep = request.body
     ports = wiring.placement_ports()
     report = placements.submit_report(ports, request.caller, placement_id,
                                       body.version)

@@ -16,7 +16,7 @@ ChannelId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,39}$",
                                  examples=["outdoor"])]
 
 
-class Money(Body):
+class MoneyAmount(Body):
     """Money is never a JSON number: a decimal string and its currency."""
 
     amount: Amount
@@ -37,7 +37,7 @@ class MoneyReply(Reply):
 
 class PlanLine(Body):
     channel_id: ChannelId
-    plan: Money
+    plan: MoneyAmount
 
 
 class BudgetPlan(Body):

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from chalicelib.budgets.schemas import ChannelId, Money, MoneyReply
+from chalicelib.budgets.schemas import ChannelId, MoneyAmount, MoneyReply
 from chalicelib.channels.model import ProofKind
 from chalicelib.placements.model import (
     Placement,
@@ -40,7 +40,7 @@ class NewPlacementBody(Body):
     title: Text
     starts_on: date
     ends_on: date
-    cost: Money
+    cost: MoneyAmount
     mandatory: bool = False
     creative_id: Text | None = None
 
@@ -58,7 +58,7 @@ class PlacementUpdate(Versioned):
     title: Text | None = None
     starts_on: date | None = None
     ends_on: date | None = None
-    cost: Money | None = None
+    cost: MoneyAmount | None = None
     mandatory: bool | None = None
     creative_id: Text | None = None
 
@@ -70,19 +70,19 @@ class PlacementUpdate(Versioned):
         return changes
 
 
-class VersionBody(Body):
+class VersionedStep(Body):
     version: int = Field(ge=1, description="The version the client last read.")
 
 
-class ApprovalBody(VersionBody):
-    approved_amount: Money
+class ApprovalBody(VersionedStep):
+    approved_amount: MoneyAmount
 
 
-class ReasonBody(VersionBody):
+class ReasonBody(VersionedStep):
     reason: LongText
 
 
-class CancelBody(VersionBody):
+class CancelBody(VersionedStep):
     reason: LongText | None = None
 
 
@@ -137,7 +137,7 @@ class PlacementPage(Reply):
 
 class ReportUpdate(Versioned):
     comment: LongText | None = None
-    actual_cost: Money | None = None
+    actual_cost: MoneyAmount | None = None
 
     def changes(self) -> dict:
         changes = super().changes()
@@ -146,23 +146,23 @@ class ReportUpdate(Versioned):
         return changes
 
 
-class ExplanationBody(VersionBody):
+class ExplanationBody(VersionedStep):
     explanation: LongText
 
 
-class DecisionBody(VersionBody):
+class DecisionBody(VersionedStep):
     decision: ReportDecision
     reason: LongText | None = None
     due_on: date | None = Field(
         None, description="With `return` after the deadline: the new due day.")
 
 
-class ExtensionBody(VersionBody):
+class ExtensionBody(VersionedStep):
     due_on: date = Field(description="The due day asked for, dealer's local date.")
     reason: LongText
 
 
-class ExtensionDecisionBody(VersionBody):
+class ExtensionDecisionBody(VersionedStep):
     decision: Literal["grant", "refuse"]
     reason: LongText | None = None
     due_on: date | None = Field(None, description="Default: the day asked for.")
