@@ -18,6 +18,8 @@ from chalicelib.access.schemas import (
     UserReply,
     UserUpdate,
 )
+from chalicelib.audit import service as audit
+from chalicelib.audit.schemas import AuditEntryReply, AuditPage, AuditQuery
 from chalicelib.bonus import service as bonus
 from chalicelib.bonus.handlers import process_batch_messages
 from chalicelib.bonus.s3 import LINK_SECONDS
@@ -39,6 +41,15 @@ from chalicelib.bonus.schemas import (
     StatementQuery,
     StatementReply,
     VersionBody,
+)
+from chalicelib.budgets import service as budgets
+from chalicelib.budgets.schemas import BudgetApproval, BudgetPlan, BudgetReply
+from chalicelib.channels import service as channels
+from chalicelib.channels.schemas import (
+    ChannelList,
+    ChannelReply,
+    ChannelUpdate,
+    NewChannel,
 )
 from chalicelib.errors import NotFound
 from chalicelib.integrations import exports as bi_exports
@@ -101,6 +112,26 @@ from chalicelib.notification_prefs.schemas import (
     PreferencesUpdate,
     TemplateBody,
     TemplateList,
+)
+from chalicelib.notifications import service as notifications
+from chalicelib.notifications.schemas import NotificationPage, NotificationReply
+from chalicelib.placements import service as placements
+from chalicelib.placements.schemas import (
+    ApprovalBody,
+    CancelBody,
+    DecisionBody,
+    ExplanationBody,
+    ExtensionBody,
+    ExtensionDecisionBody,
+    NewPlacementBody,
+    PlacementPage,
+    PlacementQuery,
+    PlacementReply,
+    PlacementUpdate,
+    ReasonBody,
+    ReportReply,
+    ReportUpdate,
+    VersionedStep,
 )
 from chalicelib.surveys import service as surveys
 from chalicelib.surveys.schemas import ExportReply as SurveyExportReply
@@ -267,6 +298,274 @@ def fail_abandoned_jobs(event: Any) -> dict:
     failed = jobs.fail_abandoned_jobs(wiring.jobs(), wiring.clock())
     logger.info("abandoned jobs failed", count=len(failed))
     return {"failed": len(failed)}
+
+
+# --- channels ---------------------------------------------------------------
+
+
+@api.route("/v1/channels", "GET", summary="The brand's channels",
+           response=ChannelList)
+def list_channels(request: ApiRequest) -> ChannelList:
+    found = channels.list_channels(wiring.channels(), request.caller)
+    return ChannelList(items=[ChannelReply.of(channel) for channel in found])
+
+
+@api.route("/v1/channels", "POST", summary="Add a channel", body=NewChannel,
+           response=ChannelReply, status=201, idempotent=True)
+def create_channel(request: ApiRequest) -> ChannelReply:
+    body: NewChannel = request.body
+    return ChannelReply.of(
+        channels.create_channel(wiring.channels(), request.caller, body.channel()))
+
+
+@api.route("/v1/channels/{channel_id}", "PATCH", summary="Change a channel",
+           body=ChannelUpdate, response=ChannelReply)
+def patch_channel(request: ApiRequest, channel_id: str) -> ChannelReply:
+    body: ChannelUpdate = request.body
+    channel = channels.update_channel(wiring.channels(), request.caller, channel_id,
+                                      body.changes(), body.version)
+    return ChannelReply.of(channel)
+
+
+# --- budgets ----------------------------------------------------------------
+
+
+@api.route("/v1/dealers/{code}/budgets/{period}", "GET",
+           summary="A dealer's budget and balances", response=BudgetReply)
+def get_budget(request: ApiRequest, code: str, period: str) -> BudgetReply:
+    view = budgets.get_budget(wiring.budget_ports(), request.caller, code, period)
+    return BudgetReply.of(view)
+
+
+@api.route("/v1/dealers/{code}/budgets/{period}", "PUT",
+           summary="Propose a dealer's plan", body=BudgetPlan, response=BudgetReply)
+def put_budget(request: ApiRequest, code: str, period: str) -> BudgetReply:
+    body: BudgetPlan = request.body
+    plan = {line.channel_id: line.plan.decimal() for line in body.lines}
+    view = budgets.plan_budget(wiring.budget_ports(), request.caller, code, period,
+                               plan, body.version)
+    return BudgetReply.of(view)
+
+
+@api.route("/v1/dealers/{code}/budgets/{period}/approve", "POST",
+           summary="Approve a dealer's plan", body=BudgetApproval,
+           response=BudgetReply)
+def approve_budget(request: ApiRequest, code: str, period: str) -> BudgetReply:
+    body: BudgetApproval = request.body
+    view = budgets.approve_budget(wiring.budget_ports(), request.caller, code,
+                                  period, body.version)
+    return BudgetReply.of(view)
+
+
+# --- placements -------------------------------------------------------------
+
+
+@api.route("/v1/placements", "POST", summary="Plan a placement",
+           body=NewPlacementBody, response=PlacementReply, status=201,
+           idempotent=True)
+def create_placement(request: ApiRequest) -> PlacementReply:
+    body: NewPlacementBody = request.body
+    placement = placements.create_placement(wiring.placement_ports(),
+                                            request.caller, body.placement())
+    return PlacementReply.of(placement)
+
+
+@api.route("/v1/placements", "GET", summary="Placements by dealer and period",
+           query=PlacementQuery, response=PlacementPage)
+def list_placements(request: ApiRequest) -> PlacementPage:
+    query: PlacementQuery = request.query
+    page = placements.list_placements(
+        wiring.placement_ports(), request.caller, query.dealer, query.period,
+        query.status_filter(), query.limit, query.cursor)
+    return PlacementPage(items=[PlacementReply.of(p) for p in page.items],
+                         next_cursor=page.next_cursor)
+
+
+@api.route("/v1/placements/{placement_id}", "GET", summary="One placement",
+           response=PlacementReply)
+def get_placement(request: ApiRequest, placement_id: str) -> PlacementReply:
+    return PlacementReply.of(placements.get_placement(
+        wiring.placement_ports(), request.caller, placement_id))
+
+
+@api.route("/v1/placements/{placement_id}", "PATCH",
+           summary="Change a draft or returned placement", body=PlacementUpdate,
+           response=PlacementReply)
+def patch_placement(request: ApiRequest, placement_id: str) -> PlacementReply:
+    body: PlacementUpdate = request.body
+    return PlacementReply.of(placements.update_placement(
+        wiring.placement_ports(), request.caller, placement_id, body.changes(),
+        body.version))
+
+
+@api.route("/v1/placements/{placement_id}/submit", "POST",
+           summary="Submit a placement for approval", body=VersionedStep,
+           response=PlacementReply)
+def submit_placement(request: ApiRequest, placement_id: str) -> PlacementReply:
+    body: VersionedStep = request.body
+    return PlacementReply.of(placements.submit_placement(
+        wiring.placement_ports(), request.caller, placement_id, body.version))
+
+
+@api.route("/v1/placements/{placement_id}/approve", "POST",
+           summary="Approve a placement", body=ApprovalBody, response=PlacementReply)
+def approve_placement(request: ApiRequest, placement_id: str) -> PlacementReply:
+    body: ApprovalBody = request.body
+    return PlacementReply.of(placements.approve_placement(
+        wiring.placement_ports(), request.caller, placement_id,
+        body.approved_amount.decimal(), body.version))
+
+
+@api.route("/v1/placements/{placement_id}/return", "POST",
+           summary="Return a placement to the dealer", body=ReasonBody,
+           response=PlacementReply)
+def return_placement(request: ApiRequest, placement_id: str) -> PlacementReply:
+    body: ReasonBody = request.body
+    return PlacementReply.of(placements.return_placement(
+        wiring.placement_ports(), request.caller, placement_id, body.reason,
+        body.version))
+
+
+@api.route("/v1/placements/{placement_id}/reject", "POST",
+           summary="Reject a placement", body=ReasonBody, response=PlacementReply)
+def reject_placement(request: ApiRequest, placement_id: str) -> PlacementReply:
+    body: ReasonBody = request.body
+    return PlacementReply.of(placements.reject_placement(
+        wiring.placement_ports(), request.caller, placement_id, body.reason,
+        body.version))
+
+
+@api.route("/v1/placements/{placement_id}/cancel", "POST",
+           summary="Cancel a placement not yet reported", body=CancelBody,
+           response=PlacementReply)
+def cancel_placement(request: ApiRequest, placement_id: str) -> PlacementReply:
+    body: CancelBody = request.body
+    return PlacementReply.of(placements.cancel_placement(
+        wiring.placement_ports(), request.caller, placement_id, body.reason,
+        body.version))
+
+
+# --- reports ----------------------------------------------------------------
+
+
+@api.route("/v1/placements/{placement_id}/report", "GET",
+           summary="A placement's report", response=ReportReply)
+def get_report(request: ApiRequest, placement_id: str) -> ReportReply:
+    ports = wiring.placement_ports()
+    report = placements.get_report(ports, request.caller, placement_id)
+    return ReportReply.of(report, ports.clock())
+
+
+@api.route("/v1/placements/{placement_id}/report", "PUT",
+           summary="Change a report's fields", body=ReportUpdate,
+           response=ReportReply)
+def put_report(request: ApiRequest, placement_id: str) -> ReportReply:
+    body: ReportUpdate = request.body
+    ports = wiring.placement_ports()
+    report = placements.update_report(ports, request.caller, placement_id,
+                                      body.changes(), body.version)
+    return ReportReply.of(report, ports.clock())
+
+
+@api.route("/v1/placements/{placement_id}/report/submit", "POST",
+           summary="Submit a report", body=VersionedStep, response=ReportReply)
+def submit_report(request: ApiRequest, placement_id: str) -> ReportReply:
+    body: VersionedStep = request.body
+    ports = wiring.placement_ports()
+    report = placements.submit_report(ports, request.caller, placement_id,
+                                      body.version)
+    return ReportReply.of(report, ports.clock())
+
+
+@api.route("/v1/placements/{placement_id}/report/explanation", "POST",
+           summary="Explain a late report", body=ExplanationBody,
+           response=ReportReply)
+def explain_report(request: ApiRequest, placement_id: str) -> ReportReply:
+    body: ExplanationBody = request.body
+    ports = wiring.placement_ports()
+    report = placements.explain_report(ports, request.caller, placement_id,
+                                       body.explanation, body.version)
+    return ReportReply.of(report, ports.clock())
+
+
+@api.route("/v1/placements/{placement_id}/report/decision", "POST",
+           summary="Decide on a submitted report", body=DecisionBody,
+           response=ReportReply)
+def decide_report(request: ApiRequest, placement_id: str) -> ReportReply:
+    body: DecisionBody = request.body
+    ports = wiring.placement_ports()
+    report = placements.decide_report(ports, request.caller, placement_id,
+                                      body.decision, body.reason, body.due_on,
+                                      body.version)
+    return ReportReply.of(report, ports.clock())
+
+
+@api.route("/v1/placements/{placement_id}/report/extension", "POST",
+           summary="Ask for a later deadline", body=ExtensionBody,
+           response=ReportReply)
+def request_extension(request: ApiRequest, placement_id: str) -> ReportReply:
+    body: ExtensionBody = request.body
+    ports = wiring.placement_ports()
+    report = placements.request_extension(ports, request.caller, placement_id,
+                                          body.due_on, body.reason, body.version)
+    return ReportReply.of(report, ports.clock())
+
+
+@api.route("/v1/placements/{placement_id}/report/extension/decision", "POST",
+           summary="Grant or refuse an extension", body=ExtensionDecisionBody,
+           response=ReportReply)
+def decide_extension(request: ApiRequest, placement_id: str) -> ReportReply:
+    body: ExtensionDecisionBody = request.body
+    ports = wiring.placement_ports()
+    report = placements.decide_extension(
+        ports, request.caller, placement_id, body.decision == "grant", body.reason,
+        body.due_on, body.version)
+    return ReportReply.of(report, ports.clock())
+
+
+# --- audit and notifications ------------------------------------------------
+
+
+@api.route("/v1/audit", "GET", summary="Who changed an object, and how",
+           query=AuditQuery, response=AuditPage)
+def list_audit(request: ApiRequest) -> AuditPage:
+    query: AuditQuery = request.query
+    page = audit.list_audit(wiring.audit_log(), request.caller, query.entity,
+                            query.limit, query.cursor)
+    return AuditPage(items=[AuditEntryReply.of(entry) for entry in page.items],
+                     next_cursor=page.next_cursor)
+
+
+@api.route("/v1/notifications", "GET", summary="The caller's notifications",
+           query=ListQuery, response=NotificationPage)
+def list_notifications(request: ApiRequest) -> NotificationPage:
+    query: ListQuery = request.query
+    page = notifications.list_notifications(wiring.feed(), request.caller,
+                                            query.limit, query.cursor)
+    items = [NotificationReply.of(item) for item in page.items]
+    return NotificationPage(items=items, next_cursor=page.next_cursor)
+
+
+@api.route("/v1/notifications/{notification_id}/read", "POST",
+           summary="Mark a notification read", response=NotificationReply)
+def read_notification(request: ApiRequest, notification_id: str
+                      ) -> NotificationReply:
+    notification = notifications.mark_read(wiring.feed(), wiring.clock(),
+                                           request.caller, notification_id)
+    return NotificationReply.of(notification)
+
+
+@app.schedule(Rate(15, unit=Rate.MINUTES))
+def lock_report_deadlines(event: Any) -> dict:
+    """Lock past-due reports, send reminders, and deliver events a crash
+    left pending. Every part is idempotent."""
+    ports = wiring.placement_ports()
+    locked = placements.lock_overdue_reports(ports)
+    reminded = placements.remind_due_reports(ports)
+    swept = notifications.sweep_pending(wiring.delivery())
+    logger.info("report deadlines checked", locked=len(locked),
+                reminded=len(reminded), swept=swept)
+    return {"locked": len(locked), "reminded": len(reminded), "swept": swept}
 
 
 # motivation programs, periods, bonus runs, checklists

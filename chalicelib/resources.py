@@ -89,3 +89,6 @@ IMPORTS = Bucket("imports", versioned=False, browser_uploads=True,
 
 QUEUES = (*QUEUES, IMPORT_UPLOADS, EXPORT_JOBS)
 BUCKETS = (*BUCKETS, IMPORTS)
+
+# The address notifications are e-mailed from (SES verified identity).
+MAIL_SENDER = "noreply@dmm.local"

@@ -10,7 +10,10 @@ from pynamodb.attributes import TTLAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
 from chalicelib.access.dynamo import UserModel
+from chalicelib.audit.dynamo import AuditEntryModel
 from chalicelib.bonus.dynamo import MODELS as BONUS_MODELS
+from chalicelib.budgets.dynamo import BudgetModel, LedgerEntryModel
+from chalicelib.channels.dynamo import ChannelModel
 from chalicelib.dynamo import table_meta
 from chalicelib.integrations.dynamo import (
     ContactModel,
@@ -36,6 +39,8 @@ from chalicelib.notification_prefs.dynamo import (
     PreferencesModel,
     TemplateModel,
 )
+from chalicelib.notifications.dynamo import EventModel, NotificationModel
+from chalicelib.placements.dynamo import PlacementModel, ReportModel
 from chalicelib.surveys.dynamo import SurveyModel, SurveyResponseModel
 
 
@@ -75,6 +80,14 @@ MODELS: tuple[type[Model], ...] = (
     ExportModel,
     PhotoModel,
     PhotoHashModel,
+    ChannelModel,
+    PlacementModel,
+    ReportModel,
+    BudgetModel,
+    LedgerEntryModel,
+    AuditEntryModel,
+    EventModel,
+    NotificationModel,
 )
 
 

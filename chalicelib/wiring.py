@@ -25,6 +25,8 @@ from chalicelib.access.tokens import (
     published_keys,
     static_key,
 )
+from chalicelib.audit.dynamo import DynamoAuditLog
+from chalicelib.audit.ports import AuditLog
 from chalicelib.bonus.dynamo import (
     DynamoBrandDirectory,
     DynamoLedgerOutbox,
@@ -38,6 +40,11 @@ from chalicelib.bonus.ports import LedgerPoster, PeriodReadiness
 from chalicelib.bonus.s3 import S3Exports
 from chalicelib.bonus.service import BonusPorts
 from chalicelib.bonus.sqs import SqsBatchQueue
+from chalicelib.budgets.dynamo import DynamoBudgets, DynamoLedger
+from chalicelib.budgets.ports import BudgetRepository, Ledger
+from chalicelib.budgets.service import BudgetPorts
+from chalicelib.channels.dynamo import DynamoChannels
+from chalicelib.channels.ports import ChannelRepository
 from chalicelib.clock import Clock, utc_now
 from chalicelib.integrations.bi_tables import ExportInputs, Row
 from chalicelib.integrations.calltouch import CalltouchAccess, cabinet_for
@@ -123,6 +130,13 @@ from chalicelib.notification_prefs.ports import (
     PreferenceRepository,
     TemplateRepository,
 )
+from chalicelib.notifications.dynamo import DynamoFeed, DynamoOutbox
+from chalicelib.notifications.ports import Feed, Mailer
+from chalicelib.notifications.service import Delivery
+from chalicelib.notifications.ses import SesMailer
+from chalicelib.placements.dynamo import DynamoPlacements
+from chalicelib.placements.ports import PlacementStore
+from chalicelib.placements.service import Ports as PlacementPorts
 from chalicelib.settings import DEV_CLIENT_ID, DEV_ISSUER, Settings, resource_name
 from chalicelib.surveys.dynamo import DynamoResponses, DynamoSurveys
 from chalicelib.surveys.ports import ExportFiles, ResponseRepository, SurveyRepository
@@ -377,6 +391,55 @@ def _user_pool_id(current: Settings) -> str | None:
     if not current.cognito_issuer:
         return None
     return current.cognito_issuer.rstrip("/").rsplit("/", 1)[-1]
+
+
+@_overridable
+def channels() -> ChannelRepository:
+    return DynamoChannels()
+
+
+@_overridable
+def placement_store() -> PlacementStore:
+    return DynamoPlacements()
+
+
+@_overridable
+def budgets() -> BudgetRepository:
+    return DynamoBudgets()
+
+
+@_overridable
+def ledger() -> Ledger:
+    return DynamoLedger()
+
+
+@_overridable
+def audit_log() -> AuditLog:
+    return DynamoAuditLog()
+
+
+@_overridable
+def feed() -> Feed:
+    return DynamoFeed()
+
+
+@_overridable
+def mailer() -> Mailer:
+    return SesMailer(_client("ses"), resources.MAIL_SENDER)
+
+
+@_overridable
+def delivery() -> Delivery:
+    return Delivery(users(), feed(), DynamoOutbox(), mailer(), clock())
+
+
+def placement_ports() -> PlacementPorts:
+    return PlacementPorts(placement_store(), dealers(), brands(), channels(),
+                          delivery(), clock())
+
+
+def budget_ports() -> BudgetPorts:
+    return BudgetPorts(budgets(), ledger(), dealers(), brands(), channels(), clock())
 
 
 @_overridable

@@ -14,7 +14,8 @@ from chalicelib.tables import MODELS
 
 def create_all() -> dict[str, list[str]]:
     return {"tables": create_tables(), "queues": create_queues(),
-            "secrets": create_secrets(), "buckets": create_buckets()}
+            "secrets": create_secrets(), "buckets": create_buckets(),
+            "mail": create_mail_identity()}
 
 
 def create_tables() -> list[str]:
@@ -104,3 +105,9 @@ def _browser_uploads() -> dict:
         "ExposeHeaders": ["ETag"],
         "MaxAgeSeconds": 3000,
     }]}
+
+
+def create_mail_identity() -> list[str]:
+    """SES sends only from a verified address; the emulator checks it too."""
+    boto3.client("ses").verify_email_identity(EmailAddress=resources.MAIL_SENDER)
+    return [resources.MAIL_SENDER]

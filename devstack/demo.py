@@ -2,10 +2,11 @@
 
 import csv
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from chalicelib.access.model import Role, User
+from chalicelib.channels.model import Channel, ProofKind
 from chalicelib.network.model import Brand, Dealer
 from devstack.local import ROOT
 
@@ -17,6 +18,7 @@ class DemoBrand:
     brand: Brand
     dealers: list[Dealer]
     users: list[User]
+    channels: list[Channel] = field(default_factory=list)
 
 
 def load_all(folder: Path = DEMO_DIR) -> list[DemoBrand]:
@@ -41,7 +43,8 @@ def load(path: Path) -> DemoBrand:
     with dealers_file.open(encoding="utf-8", newline="") as rows:
         dealers = [_dealer(brand_id, row) for row in csv.DictReader(rows)]
     users = [_user(brand_id, entry) for entry in fixture.get("users", [])]
-    return DemoBrand(brand=brand, dealers=dealers, users=users)
+    channels = [_channel(brand_id, entry) for entry in fixture.get("channels", [])]
+    return DemoBrand(brand=brand, dealers=dealers, users=users, channels=channels)
 
 
 def find_user(
@@ -85,3 +88,9 @@ def _user(brand_id: str, entry: dict) -> User:
         regions=tuple(entry.get("regions", ())),
         dealer_codes=tuple(entry.get("dealer_codes", ())),
     )
+
+
+def _channel(brand_id: str, entry: dict) -> Channel:
+    proof = {ProofKind(kind): int(n) for kind, n in entry.get("proof", {}).items()}
+    return Channel(brand_id=brand_id, channel_id=entry["id"], name=entry["name"],
+                   proof=proof, can_be_mandatory=entry.get("can_be_mandatory", False))

@@ -2,6 +2,7 @@
 same items again: demo records return to their fixture state."""
 
 from chalicelib.access.dynamo import UserModel, user_item
+from chalicelib.channels.dynamo import ChannelModel, channel_item
 from chalicelib.network.dynamo import (
     BrandModel,
     DealerModel,
@@ -25,6 +26,9 @@ def seed() -> dict[str, int]:
         with UserModel.batch_write() as batch:
             for user in demo.users:
                 batch.save(user_item(user))
+        with ChannelModel.batch_write() as batch:
+            for channel in demo.channels:
+                batch.save(channel_item(channel))
         counts["brands"] += 1
         counts["dealers"] += len(demo.dealers)
         counts["users"] += len(demo.users)

@@ -15,6 +15,7 @@ ADMIN = frozenset({Role.IMPORTER_ADMIN})
 MANAGERS = frozenset({Role.IMPORTER_ADMIN, Role.IMPORTER_MANAGER})
 IMPORTER = frozenset({Role.IMPORTER_ADMIN, Role.IMPORTER_MANAGER, Role.ANALYST})
 EVERYONE = frozenset(Role)
+DEALERS = frozenset({Role.DEALER_USER})
 
 
 class Action(StrEnum):
@@ -26,6 +27,19 @@ class Action(StrEnum):
     LIST_DEALERS = "dealers.list"
     WRITE_DEALERS = "dealers.write"
     READ_JOB = "job.read"
+    READ_PLACEMENTS = "placements.read"
+    WRITE_PLACEMENTS = "placements.write"
+    DECIDE_PLACEMENTS = "placements.decide"
+    READ_REPORTS = "reports.read"
+    WRITE_REPORTS = "reports.write"
+    DECIDE_REPORTS = "reports.decide"
+    READ_BUDGETS = "budgets.read"
+    PLAN_BUDGETS = "budgets.plan"
+    APPROVE_BUDGETS = "budgets.approve"
+    READ_CHANNELS = "channels.read"
+    WRITE_CHANNELS = "channels.write"
+    READ_AUDIT = "audit.read"
+    READ_NOTIFICATIONS = "notifications.read"
     READ_PROGRAMS = "programs.read"
     WRITE_PROGRAMS = "programs.write"
     CLOSE_PERIOD = "periods.close"
@@ -61,6 +75,19 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.LIST_DEALERS: EVERYONE,
     Action.WRITE_DEALERS: ADMIN,
     Action.READ_JOB: EVERYONE,
+    Action.READ_PLACEMENTS: EVERYONE,
+    Action.WRITE_PLACEMENTS: DEALERS,
+    Action.DECIDE_PLACEMENTS: MANAGERS,
+    Action.READ_REPORTS: EVERYONE,
+    Action.WRITE_REPORTS: DEALERS,
+    Action.DECIDE_REPORTS: MANAGERS,
+    Action.READ_BUDGETS: EVERYONE,
+    Action.PLAN_BUDGETS: DEALERS,
+    Action.APPROVE_BUDGETS: MANAGERS,
+    Action.READ_CHANNELS: EVERYONE,
+    Action.WRITE_CHANNELS: ADMIN,
+    Action.READ_AUDIT: MANAGERS,
+    Action.READ_NOTIFICATIONS: EVERYONE,
     Action.READ_PROGRAMS: EVERYONE,
     Action.WRITE_PROGRAMS: MANAGERS,
     Action.CLOSE_PERIOD: MANAGERS,

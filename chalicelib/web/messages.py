@@ -295,6 +295,101 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
+MESSAGES.update({
+    "placement_not_found": {
+        "ru": "Размещение {placement_id} не найдено.",
+        "en": "Placement {placement_id} was not found.",
+    },
+    "report_not_found": {
+        "ru": "У размещения {placement_id} нет отчёта.",
+        "en": "Placement {placement_id} has no report.",
+    },
+    "invalid_transition": {
+        "ru": "Действие {action} недоступно: {entity} в состоянии {state}.",
+        "en": "Cannot {action} a {entity} that is {state}.",
+    },
+    "deadline_passed": {
+        "ru": "Срок отчёта истёк ({due_at}); сначала нужно объяснение задержки.",
+        "en": "The report was due before {due_at}; explain the delay first.",
+    },
+    "proof_missing": {
+        "ru": "Отчёту не хватает подтверждений: {missing_list}.",
+        "en": "The report still needs proof: {missing_list}.",
+    },
+    "explanation_not_needed": {
+        "ru": "Срок отчёта ещё не истёк ({due_at}); объяснение не нужно.",
+        "en": "The report is not late (due before {due_at}); no explanation needed.",
+    },
+    "reason_required": {
+        "ru": "Укажите причину.",
+        "en": "A reason is required.",
+    },
+    "new_due_date_required": {
+        "ru": "Срок отчёта истёк ({due_at}); укажите новую дату сдачи.",
+        "en": "The report's deadline ({due_at}) has passed: give a new due date.",
+    },
+    "invalid_due_date": {
+        "ru": "Новый срок {due_at} недопустим: он должен быть позже текущего.",
+        "en": "The deadline {due_at} is not acceptable: it must be later.",
+    },
+    "extension_conflict": {
+        "ru": "Запрос продления уже ожидает решения или отсутствует.",
+        "en": "An extension is already pending, or none is pending.",
+    },
+    "invalid_amount": {
+        "ru": "Сумма недопустима.",
+        "en": "The amount is not acceptable.",
+    },
+    "invalid_dates": {
+        "ru": "Размещение не может закончиться раньше, чем начнётся.",
+        "en": "A placement cannot end before it starts.",
+    },
+    "currency_mismatch": {
+        "ru": "Валюта {currency} не совпадает с валютой бренда {expected}.",
+        "en": "Currency {currency} is not the brand's {expected}.",
+    },
+    "period_required": {
+        "ru": "Укажите дилера или период.",
+        "en": "Name a dealer, or a period for the whole brand.",
+    },
+    "invalid_period": {
+        "ru": "Период {period} должен иметь вид ГГГГ-ММ.",
+        "en": "Period {period} must be written YYYY-MM.",
+    },
+    "channel_not_found": {
+        "ru": "Канал {channel} не найден.",
+        "en": "Channel {channel} was not found.",
+    },
+    "unknown_channel": {
+        "ru": "Канала {channel} нет в каталоге бренда.",
+        "en": "Channel {channel} is not in the brand's catalogue.",
+    },
+    "channel_not_mandatory": {
+        "ru": "Размещения в канале {channel} не могут быть обязательными.",
+        "en": "Placements on channel {channel} cannot be mandatory.",
+    },
+    "budget_not_found": {
+        "ru": "У дилера {dealer} нет бюджета на {period}.",
+        "en": "Dealer {dealer} has no budget for {period}.",
+    },
+    "budget_already_approved": {
+        "ru": "Бюджет уже утверждён.",
+        "en": "The budget is approved already.",
+    },
+    "ledger_writer_mismatch": {
+        "ru": "Записи вида {kind} вносит не {writer}.",
+        "en": "{writer} may not post {kind} entries.",
+    },
+    "audit_not_found": {
+        "ru": "Записей журнала для {entity} нет.",
+        "en": "No audit entries for {entity}.",
+    },
+    "notification_not_found": {
+        "ru": "Уведомление {notification_id} не найдено.",
+        "en": "Notification {notification_id} was not found.",
+    },
+})
+
 
 def message(code: str, language: str, details: Mapping[str, Any]) -> str:
     texts = MESSAGES.get(code) or MESSAGES["internal_error"]

@@ -54,6 +54,8 @@ class Access:
     """Integration secrets it reads (kinds in `INTEGRATION_SECRETS`)."""
     writes_catalog: bool = False
     """Adds and moves partitions of the BI tables in Glue."""
+    sends_mail: bool = False
+    """Sends notification e-mail through SES from `resources.MAIL_SENDER`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +118,7 @@ FUNCTIONS: dict[str, FunctionSpec] = {
             manages_users=True,
             # Webhooks: the dealer's secret, and the key numbers are hashed with.
             secrets=("calltouch", "personal-data"),
+            sends_mail=True,
         ),
     ),
     "run_jobs": FunctionSpec(
@@ -215,6 +218,16 @@ FUNCTIONS: dict[str, FunctionSpec] = {
         memory_mb=256,
         timeout_seconds=60,
         access=Access(tables=("bonus-runs",)),
+    ),
+    # Locks past-due reports, sends reminders, delivers pending events.
+    "lock_report_deadlines": FunctionSpec(
+        memory_mb=256,
+        timeout_seconds=300,
+        access=Access(
+            tables=("reports", "audit", "notification-events", "notifications"),
+            read_tables=("users",),
+            sends_mail=True,
+        ),
     ),
 }
 

@@ -15,6 +15,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
 
+from chalicelib.resources import MAIL_SENDER
 from chalicelib.settings import resource_name
 from dmm_infra.functions import AppFunction, Objects, Tables
 from dmm_infra.storage import BuiltTable, logical_id
@@ -184,6 +185,8 @@ def _identity_and_secrets(
                 resources=[built.secrets[kind].secret_arn for kind in access.secrets],
             )
         )
+    if access.sends_mail:
+        statements.append(_mail())
     if access.writes_catalog:
         statements.append(
             iam.PolicyStatement(
@@ -193,3 +196,16 @@ def _identity_and_secrets(
             )
         )
     return statements
+
+
+def _mail() -> iam.PolicyStatement:
+    """SES authorizes a send against the sender's identity: the address, or
+    its domain when the domain is the verified identity."""
+    domain = MAIL_SENDER.rsplit("@", 1)[-1]
+    arns = [
+        cdk.Fn.sub(f"arn:${{AWS::Partition}}:ses:${{AWS::Region}}:"
+                   f"${{AWS::AccountId}}:identity/{identity}")
+        for identity in (MAIL_SENDER, domain)
+    ]
+    return iam.PolicyStatement(sid="SendMail", actions=["ses:SendEmail"],
+                               resources=arns)

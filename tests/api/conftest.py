@@ -48,3 +48,16 @@ def json_of(response: Any) -> Any:
     import json
 
     return json.loads(response.body)
+
+
+@pytest.fixture
+def desk(client: Client, auth: Callable[..., Headers]) -> Any:
+    """A dealer in Kaliningrad and the brand's manager, the demo catalogue
+    (`outdoor` needs two photos) and a clock the test sets (4 May 2026,
+    09:00 UTC)."""
+    from chalicelib import wiring
+    from tests.api.placements_helpers import Desk, FixedClock
+
+    clock = FixedClock()
+    wiring.use(clock=clock)
+    return Desk(client, auth, clock)

@@ -1,0 +1,160 @@
+"""Budgets and ledger entries in DynamoDB.
+
+- `budgets`: key `dealer_key` (`<brand>#<dealer>`) + `period`; the plan by
+  channel and its approval, versioned.
+- `ledger`: key `budget_key` (`<brand>#<dealer>#<period>`) + `entry_id`.
+  An entry is put only if its id is new (`entry_condition`), so a cause
+  posts it once; a budget's balance is one query of its partition.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from pynamodb.attributes import (
+    JSONAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from pynamodb.exceptions import PutError
+from pynamodb.models import Model
+
+from chalicelib.budgets.model import Budget, BudgetStatus, EntryKind, LedgerEntry
+from chalicelib.dynamo import DecimalAttribute, save_versioned, table_meta
+
+
+class BudgetModel(Model):
+    Meta = table_meta("budgets")
+
+    dealer_key = UnicodeAttribute(hash_key=True)
+    period = UnicodeAttribute(range_key=True)
+    brand_id = UnicodeAttribute()
+    dealer_code = UnicodeAttribute()
+    region = UnicodeAttribute()
+    currency = UnicodeAttribute()
+    plan = JSONAttribute(default=dict)
+    """Channel id to a decimal string: exact, never a float."""
+    status = UnicodeAttribute()
+    proposed_by = UnicodeAttribute(null=True)
+    approved_by = UnicodeAttribute(null=True)
+    approved_at = UTCDateTimeAttribute(null=True)
+    version = VersionAttribute()
+
+
+class LedgerEntryModel(Model):
+    Meta = table_meta("ledger")
+
+    budget_key = UnicodeAttribute(hash_key=True)
+    entry_id = UnicodeAttribute(range_key=True)
+    brand_id = UnicodeAttribute()
+    dealer_code = UnicodeAttribute()
+    period = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    channel_id = UnicodeAttribute()
+    amount = DecimalAttribute()
+    currency = UnicodeAttribute()
+    reason = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+    placement_id = UnicodeAttribute(null=True)
+
+
+class DynamoBudgets:
+    def get(self, brand_id: str, dealer_code: str, period: str) -> Budget | None:
+        try:
+            return _budget(BudgetModel.get(f"{brand_id}#{dealer_code}", period))
+        except BudgetModel.DoesNotExist:
+            return None
+
+    def save(self, budget: Budget) -> Budget:
+        item = BudgetModel(
+            f"{budget.brand_id}#{budget.dealer_code}",
+            budget.period,
+            brand_id=budget.brand_id,
+            dealer_code=budget.dealer_code,
+            region=budget.region,
+            currency=budget.currency,
+            plan={channel: str(amount) for channel, amount in budget.plan.items()},
+            status=budget.status.value,
+            proposed_by=budget.proposed_by,
+            approved_by=budget.approved_by,
+            approved_at=budget.approved_at,
+        )
+        save_versioned(item, budget.version or None)
+        return _budget(item)
+
+
+class DynamoLedger:
+    def entries(self, brand_id: str, dealer_code: str, period: str
+                ) -> list[LedgerEntry]:
+        key = f"{brand_id}#{dealer_code}#{period}"
+        return [_ledger_entry(item) for item in LedgerEntryModel.query(key)]
+
+    def post(self, entries: list[LedgerEntry]) -> int:
+        """Put each entry once; an entry already posted is left as it is.
+        Returns how many were new."""
+        posted = 0
+        for entry in entries:
+            try:
+                ledger_item(entry).save(condition=entry_condition())
+            except PutError as exc:
+                if exc.cause_response_code != "ConditionalCheckFailedException":
+                    raise
+                continue
+            posted += 1
+        return posted
+
+
+def entry_condition() -> Any:
+    return LedgerEntryModel.entry_id.does_not_exist()
+
+
+def ledger_item(entry: LedgerEntry) -> LedgerEntryModel:
+    return LedgerEntryModel(
+        f"{entry.brand_id}#{entry.dealer_code}#{entry.period}",
+        entry.entry_id,
+        brand_id=entry.brand_id,
+        dealer_code=entry.dealer_code,
+        period=entry.period,
+        kind=entry.kind.value,
+        channel_id=entry.channel_id,
+        amount=entry.amount,
+        currency=entry.currency,
+        reason=entry.reason,
+        at=entry.at,
+        placement_id=entry.placement_id,
+    )
+
+
+def _ledger_entry(item: LedgerEntryModel) -> LedgerEntry:
+    at: datetime = item.at
+    return LedgerEntry(
+        brand_id=item.brand_id,
+        dealer_code=item.dealer_code,
+        period=item.period,
+        entry_id=item.entry_id,
+        kind=EntryKind(item.kind),
+        channel_id=item.channel_id,
+        amount=item.amount,
+        currency=item.currency,
+        reason=item.reason,
+        at=at,
+        placement_id=item.placement_id,
+    )
+
+
+def _budget(item: BudgetModel) -> Budget:
+    plan = item.plan or {}
+    return Budget(
+        brand_id=item.brand_id,
+        dealer_code=item.dealer_code,
+        region=item.region,
+        period=item.period,
+        currency=item.currency,
+        plan={channel: Decimal(amount) for channel, amount in plan.items()},
+        status=BudgetStatus(item.status),
+        proposed_by=item.proposed_by,
+        approved_by=item.approved_by,
+        approved_at=item.approved_at,
+        version=int(item.version),
+    )

@@ -1,0 +1,1 @@
+"""The in-app notification feed and the e-mails sent with it."""

@@ -1,0 +1,118 @@
+"""Events worth telling people about, and the notifications they become.
+
+An event's id is fixed by what happened (the object, its new version, the
+kind), so an event raised twice, by a retried request or a redelivered
+schedule, is one event; a notification's id is fixed by its event and its
+recipient, so each person is told once.
+"""
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from chalicelib.errors import NotFound
+
+
+class Audience(StrEnum):
+    DEALER = "dealer"
+    """The users serving the dealer."""
+    MANAGERS = "managers"
+    """The brand's admins and the managers whose scope holds the dealer."""
+
+
+class NotificationNotFound(NotFound):
+    """The caller has no notification with this id."""
+
+    code = "notification_not_found"
+
+    def __init__(self, notification_id: str) -> None:
+        super().__init__(f"Notification {notification_id!r} was not found.",
+                         notification_id=notification_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    event_id: str
+    brand_id: str
+    kind: str
+    """`placement.approved`, `report.overdue`, `report.reminder`, ..."""
+    entity: str
+    dealer_code: str
+    region: str
+    audience: Audience
+    occurred_at: datetime
+    facts: Mapping[str, str] = field(default_factory=dict)
+    """Plain values the message shows: placement title, deadline, reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    notification_id: str
+    user_id: str
+    brand_id: str
+    event_id: str
+    kind: str
+    entity: str
+    dealer_code: str
+    created_at: datetime
+    facts: Mapping[str, str] = field(default_factory=dict)
+    read_at: datetime | None = None
+    emailed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Mail:
+    to: str
+    subject: str
+    text: str
+
+
+def notification_id(event: Event, user_id: str) -> str:
+    """Sortable by time (newest last) and fixed by event and recipient."""
+    digest = hashlib.sha256(f"{event.event_id}|{user_id}".encode()).hexdigest()
+    stamp = event.occurred_at.strftime("%Y%m%dT%H%M%S")
+    return f"{stamp}-{digest[:20]}"
+
+
+def notification_of(event: Event, user_id: str) -> Notification:
+    return Notification(
+        notification_id=notification_id(event, user_id),
+        user_id=user_id,
+        brand_id=event.brand_id,
+        event_id=event.event_id,
+        kind=event.kind,
+        entity=event.entity,
+        dealer_code=event.dealer_code,
+        created_at=event.occurred_at,
+        facts=dict(event.facts),
+    )
+
+
+SUBJECTS: Mapping[str, str] = {
+    "placement.submitted": "Размещение на согласовании / Placement submitted",
+    "placement.approved": "Размещение согласовано / Placement approved",
+    "placement.returned": "Размещение возвращено / Placement returned",
+    "placement.rejected": "Размещение отклонено / Placement rejected",
+    "placement.cancelled": "Размещение отменено / Placement cancelled",
+    "report.submitted": "Отчёт отправлен / Report submitted",
+    "report.late_submitted": "Отчёт отправлен с опозданием / Late report submitted",
+    "report.overdue": "Срок отчёта истёк / Report overdue",
+    "report.explained": "Объяснение задержки отчёта / Late report explained",
+    "report.accepted": "Отчёт принят / Report accepted",
+    "report.accepted_late": "Отчёт принят со штрафом / Report accepted late",
+    "report.declined": "Отчёт отклонён / Report declined",
+    "report.returned": "Отчёт возвращён / Report returned",
+    "report.reminder": "Напоминание о сроке отчёта / Report due soon",
+    "report.extension_requested": "Запрошено продление / Extension requested",
+    "report.extension_granted": "Продление согласовано / Extension granted",
+    "report.extension_refused": "В продлении отказано / Extension refused",
+}
+
+
+def mail_of(notification: Notification, to: str) -> Mail:
+    subject = SUBJECTS.get(notification.kind, notification.kind)
+    lines = [subject, "", f"{notification.entity} ({notification.dealer_code})"]
+    lines += [f"{key}: {value}" for key, value in sorted(notification.facts.items())]
+    return Mail(to=to, subject=subject, text="\n".join(lines))

@@ -1,0 +1,35 @@
+"""What notification delivery needs: the feed, the outbox of events, mail."""
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Protocol
+
+from chalicelib.notifications.model import Event, Mail, Notification
+from chalicelib.paging import Page
+
+
+class Feed(Protocol):
+    def add_once(self, notification: Notification) -> bool:
+        """Store it unless stored already; True if this call stored it."""
+        ...
+
+    def get(self, user_id: str, notification_id: str) -> Notification | None: ...
+
+    def list(self, user_id: str, limit: int, cursor: str | None
+             ) -> Page[Notification]:
+        """Newest first."""
+        ...
+
+    def mark_read(self, notification: Notification, at: datetime) -> Notification: ...
+
+
+class Outbox(Protocol):
+    """Events stored with the change that raised them, until delivered."""
+
+    def delivered(self, event_id: str) -> None: ...
+
+    def pending_before(self, moment: datetime) -> Iterator[Event]: ...
+
+
+class Mailer(Protocol):
+    def send(self, mail: Mail) -> None: ...

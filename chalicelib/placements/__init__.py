@@ -1,0 +1,1 @@
+"""Placements, their photo reports and the deadline rules of reports."""

@@ -1,0 +1,78 @@
+"""What the placement and report use cases need from storage and delivery."""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from chalicelib.audit.model import AuditEntry
+from chalicelib.budgets.model import LedgerEntry
+from chalicelib.notifications.model import Event
+from chalicelib.paging import Page
+from chalicelib.placements.model import Placement, PlacementStatus, Report
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One transition, written all at once or not at all: the placement and
+    its report (each if its stored version is still the one read), the
+    ledger entries it posts, its audit entries and the events it raises."""
+
+    placement: Placement | None = None
+    report: Report | None = None
+    delete_report: bool = False
+    entries: tuple[LedgerEntry, ...] = ()
+    audit: tuple[AuditEntry, ...] = ()
+    events: tuple[Event, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class Committed:
+    """What the change stored, with the versions now stored."""
+
+    placement: Placement | None
+    report: Report | None
+
+
+class PlacementStore(Protocol):
+    def placement(self, placement_id: str) -> Placement | None: ...
+
+    def report(self, placement_id: str) -> Report | None: ...
+
+    def placements_of_dealer(
+        self,
+        brand_id: str,
+        dealer_code: str,
+        period: str | None,
+        status: PlacementStatus | None,
+        limit: int,
+        cursor: str | None,
+    ) -> Page[Placement]: ...
+
+    def placements_of_period(
+        self,
+        brand_id: str,
+        period: str,
+        regions: tuple[str, ...],
+        status: PlacementStatus | None,
+        limit: int,
+        cursor: str | None,
+    ) -> Page[Placement]: ...
+
+    def commit(self, change: Change) -> Committed:
+        """Raise `StaleVersion` (nothing written) when a version moved on."""
+        ...
+
+    def open_reports_due_before(self, moment: datetime) -> Iterator[Report]:
+        """Open reports whose deadline is at or before `moment`."""
+        ...
+
+    def open_reports_to_remind(self, moment: datetime) -> Iterator[Report]:
+        """Open reports whose next reminder is at or before `moment`."""
+        ...
+
+
+class Notifier(Protocol):
+    def deliver(self, events: Iterable[Event]) -> None:
+        """Tell each event's audience, once per event and person."""
+        ...
