@@ -83,13 +83,13 @@ def create_buckets() -> list[str]:
             arn = sqs.get_queue_attributes(
                 QueueUrl=url, AttributeNames=["QueueArn"]
             )["Attributes"]["QueueArn"]
-            rule = {"Key": {"FilterRules": [
-                {"Name": "prefix", "Value": bucket.notify_prefix}]}}
+            target: dict = {"QueueArn": arn, "Events": ["s3:ObjectCreated:*"]}
+            if bucket.notify_prefix:
+                target["Filter"] = {"Key": {"FilterRules": [
+                    {"Name": "prefix", "Value": bucket.notify_prefix}]}}
             s3.put_bucket_notification_configuration(
                 Bucket=bucket.name,
-                NotificationConfiguration={"QueueConfigurations": [
-                    {"QueueArn": arn, "Events": ["s3:ObjectCreated:*"],
-                     "Filter": rule}]},
+                NotificationConfiguration={"QueueConfigurations": [target]},
             )
         names.append(bucket.name)
     return names
