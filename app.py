@@ -94,6 +94,7 @@ from chalicelib.media.creatives_schemas import (
     NewCreative,
 )
 from chalicelib.media.handlers import process_photo_messages
+from chalicelib.media.reports_gate import count_as_proof
 from chalicelib.media.schemas import FlagDecision, NewPhoto, PhotoReply
 from chalicelib.media.schemas import UploadReply as PhotoUploadReply
 from chalicelib.media.service import ObjectCreated
@@ -1101,7 +1102,10 @@ def process_photos(event: Any) -> dict:
         return photos.process_upload(
             wiring.photos(), wiring.photo_hashes(), wiring.photo_indexes(),
             wiring.photo_objects(), wiring.brands(), wiring.dealers(),
-            wiring.clock(), created,
+            wiring.clock(), created, accepted=counted_as_proof,
         )
+
+    def counted_as_proof(photo: Any) -> None:
+        count_as_proof(wiring.placement_ports(), photo.placement_id, photo.photo_id)
 
     return process_photo_messages(event.to_dict(), event.context, process)

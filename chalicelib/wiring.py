@@ -7,7 +7,6 @@ objects at the same point (`use`) with fakes or moto-backed adapters.
 import uuid
 from collections.abc import Callable
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -106,7 +105,6 @@ from chalicelib.media.creatives_ports import (
 from chalicelib.media.creatives_s3 import S3CatalogSnapshots, S3CreativeFiles
 from chalicelib.media.creatives_service import Recipients
 from chalicelib.media.dynamo import DynamoHashes, DynamoPhotos
-from chalicelib.media.placements import ListedPlacementGate, listed_from_file
 from chalicelib.media.ports import (
     HashSnapshots,
     HashStore,
@@ -114,6 +112,7 @@ from chalicelib.media.ports import (
     PhotoRepository,
     PlacementGate,
 )
+from chalicelib.media.reports_gate import ReportsGate
 from chalicelib.media.s3 import S3HashSnapshots, S3PhotoObjects
 from chalicelib.media.search import CatalogCache, CatalogFeed, CatalogSnapshots
 from chalicelib.media.service import IndexCache
@@ -358,21 +357,12 @@ def photo_objects() -> PhotoObjects:
 
 @_overridable
 def placement_gate() -> PlacementGate:
-    # Limitation: placements are not wired in yet; the stand-in gate knows
-    # only the demo placements of demo/photo-placements/placements.toml.
-    listed = listed_from_file(_DEMO_PLACEMENTS)
-    return ListedPlacementGate(clock(), listed)
+    return ReportsGate(placement_ports)
 
 
 @_overridable
 def new_photo_id() -> Callable[[], str]:
     return lambda: f"ph-{uuid.uuid4().hex}"
-
-
-_DEMO_PLACEMENTS = (
-    Path(__file__).resolve().parent.parent / "demo" / "photo-placements"
-    / "placements.toml"
-)
 
 
 def caller_of_token(token: str) -> Caller:

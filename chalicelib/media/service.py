@@ -195,8 +195,11 @@ def process_upload(
     dealers: DealerRepository,
     clock: Clock,
     created: ObjectCreated,
+    accepted: Callable[[Photo], None] = lambda _photo: None,
 ) -> str:
     """Check, hash and match one uploaded photo; returns what happened.
+    `accepted` hears of every photo that ends processed (again on a
+    redelivery, so it must be idempotent).
 
     Idempotent: a photo already processed or rejected is left as it is, and
     every write below can be repeated without effect."""
@@ -246,6 +249,7 @@ def process_upload(
         return done
 
     _update(photos, brand_id, photo_id, processed)
+    accepted(photo)
     return "processed"
 
 

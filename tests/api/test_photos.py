@@ -22,6 +22,21 @@ def photos_bucket(client):
     from chalicelib.media.s3 import S3PhotoObjects
 
     wiring.use(photo_objects=S3PhotoObjects(boto3.client("s3"), "dmm-test-photos"))
+
+
+@pytest.fixture(autouse=True)
+def listed_placements(client):
+    """These tests are about photos; the placements they name are the listed
+    ones of tests/fixtures/photo-placements.toml, not real placements (the
+    real gate is tested in test_photos_on_reports.py)."""
+    from pathlib import Path
+
+    from chalicelib import wiring
+    from chalicelib.media.placements import ListedPlacementGate, listed_from_file
+
+    fixture = Path(__file__).parent.parent / "fixtures" / "photo-placements.toml"
+    gate = ListedPlacementGate(wiring.clock(), listed_from_file(fixture))
+    wiring.use(placement_gate=gate)
 KGD = "pl-kgd-2026-outdoor"
 MSK = "pl-msk-2026-outdoor"
 
