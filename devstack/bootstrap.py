@@ -9,7 +9,7 @@ import secrets
 import boto3
 
 from chalicelib import resources
-from chalicelib.tables import MODELS
+from chalicelib.tables import table_definitions
 
 
 def create_all() -> dict[str, list[str]]:
@@ -19,12 +19,37 @@ def create_all() -> dict[str, list[str]]:
 
 
 def create_tables() -> list[str]:
+    """Every table of `chalicelib.tables`, from the same definitions infra
+    declares: one CreateTable (and one TTL update) per missing table."""
+    dynamodb = boto3.client("dynamodb")
+    existing = set(dynamodb.get_paginator("list_tables").paginate()
+                   .build_full_result().get("TableNames", []))
     created = []
-    for model in MODELS:
-        if not model.exists():
-            model.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
-            created.append(model.Meta.table_name)
+    for definition in table_definitions():
+        name = definition["TableName"]
+        if name in existing:
+            continue
+        reply = dynamodb.create_table(**_create_table_request(definition))
+        if reply["TableDescription"]["TableStatus"] != "ACTIVE":
+            dynamodb.get_waiter("table_exists").wait(TableName=name)
+        if definition["TimeToLiveAttribute"]:
+            dynamodb.update_time_to_live(TableName=name, TimeToLiveSpecification={
+                "Enabled": True, "AttributeName": definition["TimeToLiveAttribute"]})
+        created.append(name)
     return created
+
+
+def _create_table_request(definition: dict) -> dict:
+    request = {
+        "TableName": definition["TableName"],
+        "KeySchema": definition["KeySchema"],
+        "AttributeDefinitions": definition["AttributeDefinitions"],
+        "BillingMode": "PAY_PER_REQUEST",
+    }
+    for indexes in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
+        if definition[indexes]:
+            request[indexes] = definition[indexes]
+    return request
 
 
 def create_queues() -> list[str]:

@@ -29,6 +29,15 @@ def _described(client, name: str) -> dict:
             ),
             key=lambda index: index["IndexName"],
         ),
+        "LocalSecondaryIndexes": sorted(
+            (
+                {"IndexName": index["IndexName"],
+                 "KeySchema": _sorted(index["KeySchema"], "AttributeName"),
+                 "Projection": index["Projection"]}
+                for index in table.get("LocalSecondaryIndexes", [])
+            ),
+            key=lambda index: index["IndexName"],
+        ),
         "TimeToLiveAttribute": ttl.get("AttributeName")
         if ttl.get("TimeToLiveStatus") == "ENABLED" else None,
         "BillingMode": table.get("BillingModeSummary", {}).get("BillingMode"),
@@ -57,6 +66,17 @@ def _normalised(definition: dict) -> dict:
                       for k in index["KeySchema"]], "AttributeName"),
                  "Projection": index["Projection"]}
                 for index in definition["GlobalSecondaryIndexes"]
+            ),
+            key=lambda index: index["IndexName"],
+        ),
+        "LocalSecondaryIndexes": sorted(
+            (
+                {"IndexName": index["IndexName"],
+                 "KeySchema": _sorted(
+                     [{"AttributeName": k["AttributeName"], "KeyType": k["KeyType"]}
+                      for k in index["KeySchema"]], "AttributeName"),
+                 "Projection": index["Projection"]}
+                for index in definition["LocalSecondaryIndexes"]
             ),
             key=lambda index: index["IndexName"],
         ),
