@@ -47,7 +47,10 @@ class TokenVerifier:
             raise InvalidToken(f"The token is not valid: {exc}") from exc
         if claims["token_use"] != "access":
             raise InvalidToken("The token is not an access token.")
-        return str(claims["sub"])
+        subject = claims["sub"]
+        if not isinstance(subject, str) or not subject.strip():
+            raise InvalidToken("The token names no subject.")
+        return subject
 
     def _verified_claims(self, token: str) -> Mapping[str, Any]:
         unverified = jwt.decode(token, options={"verify_signature": False})

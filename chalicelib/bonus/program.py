@@ -27,7 +27,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from chalicelib.bonus.formula import FormulaError, parse
 
 SCHEMA_VERSION = 1
-PERIOD_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+# Years 2000-2099: a period names a month of this business, and later
+# month arithmetic (copying to the next period) must not overflow.
+PERIOD_PATTERN = r"^20\d{2}-(0[1-9]|1[0-2])$"
 RuleId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 Code = Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9-]{1,31}$")]
 Name = Annotated[str, Field(min_length=1, max_length=100)]

@@ -67,7 +67,7 @@ from chalicelib.bonus.program import (
     check_rules,
 )
 from chalicelib.clock import Clock
-from chalicelib.errors import AlreadyExists
+from chalicelib.errors import AlreadyExists, Forbidden
 from chalicelib.network.model import Dealer
 from chalicelib.network.ports import BrandRepository, DealerRepository
 from chalicelib.network.service import visible_dealer
@@ -392,7 +392,12 @@ def statement_link(
 
 
 def run_link(ports: BonusPorts, caller: Caller, run_id: str) -> str:
+    """The whole run as a spreadsheet: every dealer, so only for callers who
+    see the whole brand (a regional manager reads statements one by one)."""
     run = get_run(ports, caller, run_id)
+    if caller.regions:
+        raise Forbidden("The whole run covers dealers outside your regions.",
+                        run_id=run_id)
     statements = ports.runs.statements(run.run_id)
     content = xlsx.run_workbook(run, statements, _currency(ports, run.brand_id))
     name = f"{run.period}-{run.kind.value}-v{run.run_version}.xlsx"

@@ -26,6 +26,13 @@ class MoneyAmount(Body):
         return Decimal(self.amount)
 
 
+class NonNegativeMoney(MoneyAmount):
+    """An amount that cannot be below zero: a cost, an approved amount."""
+
+    amount: Annotated[str, Field(pattern=r"^\d{1,12}(\.\d{1,2})?$",
+                                 examples=["125000.50"])]
+
+
 class MoneyReply(Reply):
     amount: str
     currency: str

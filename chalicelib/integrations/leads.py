@@ -156,5 +156,5 @@ def json_of(raw_body: bytes | str | None) -> Any:
     """A webhook's JSON body; anything else is not understood."""
     try:
         return json.loads(raw_body or b"")
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise WebhookNotUnderstood("The webhook body is not JSON.") from exc

@@ -16,7 +16,7 @@ from chalicelib.errors import DomainError, InvalidInput, NotFound, Unauthenticat
 
 REPORTED_REJECTS = 100
 """Rejected rows listed in a job's result; the count is always complete."""
-PERIOD_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+PERIOD_PATTERN = re.compile(r"^20\d{2}-(0[1-9]|1[0-2])$")
 
 
 class Source(StrEnum):

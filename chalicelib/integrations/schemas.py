@@ -12,7 +12,7 @@ from chalicelib.integrations.model import LeadSource
 from chalicelib.integrations.sheets import ImportKind
 from chalicelib.web.schemas import Body, Reply
 
-Period = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
+Period = Annotated[str, Field(pattern=r"^20\d{2}-(0[1-9]|1[0-2])$",
                               examples=["2026-11"])]
 
 

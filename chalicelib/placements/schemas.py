@@ -5,7 +5,12 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from chalicelib.budgets.schemas import ChannelId, MoneyAmount, MoneyReply
+from chalicelib.budgets.schemas import (
+    ChannelId,
+    MoneyAmount,
+    MoneyReply,
+    NonNegativeMoney,
+)
 from chalicelib.channels.model import ProofKind
 from chalicelib.placements.model import (
     Placement,
@@ -14,7 +19,15 @@ from chalicelib.placements.model import (
     ReportDecision,
 )
 from chalicelib.placements.service import NewPlacement
-from chalicelib.web.schemas import Body, DealerCode, ListQuery, Reply, Text, Versioned
+from chalicelib.web.schemas import (
+    Body,
+    BusinessDate,
+    DealerCode,
+    ListQuery,
+    Reply,
+    Text,
+    Versioned,
+)
 
 LongText = Annotated[str, Field(min_length=1, max_length=2000)]
 Period = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-05"])]
@@ -38,9 +51,9 @@ class NewPlacementBody(Body):
     dealer_code: DealerCode
     channel_id: ChannelId
     title: Text
-    starts_on: date
-    ends_on: date
-    cost: MoneyAmount
+    starts_on: BusinessDate
+    ends_on: BusinessDate
+    cost: NonNegativeMoney
     mandatory: bool = False
     creative_id: Text | None = None
 
@@ -56,9 +69,9 @@ class NewPlacementBody(Body):
 class PlacementUpdate(Versioned):
     channel_id: ChannelId | None = None
     title: Text | None = None
-    starts_on: date | None = None
-    ends_on: date | None = None
-    cost: MoneyAmount | None = None
+    starts_on: BusinessDate | None = None
+    ends_on: BusinessDate | None = None
+    cost: NonNegativeMoney | None = None
     mandatory: bool | None = None
     creative_id: Text | None = None
 
@@ -75,7 +88,7 @@ class VersionedStep(Body):
 
 
 class ApprovalBody(VersionedStep):
-    approved_amount: MoneyAmount
+    approved_amount: NonNegativeMoney
 
 
 class ReasonBody(VersionedStep):
@@ -153,19 +166,20 @@ class ExplanationBody(VersionedStep):
 class DecisionBody(VersionedStep):
     decision: ReportDecision
     reason: LongText | None = None
-    due_on: date | None = Field(
+    due_on: BusinessDate | None = Field(
         None, description="With `return` after the deadline: the new due day.")
 
 
 class ExtensionBody(VersionedStep):
-    due_on: date = Field(description="The due day asked for, dealer's local date.")
+    due_on: BusinessDate = Field(
+        description="The due day asked for, dealer's local date.")
     reason: LongText
 
 
 class ExtensionDecisionBody(VersionedStep):
     decision: Literal["grant", "refuse"]
     reason: LongText | None = None
-    due_on: date | None = Field(None, description="Default: the day asked for.")
+    due_on: BusinessDate | None = Field(None, description="Default: the day asked for.")
 
 
 class ExtensionReply(Reply):

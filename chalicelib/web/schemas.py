@@ -1,5 +1,6 @@
 """Building blocks shared by the request and response models of every area."""
 
+from datetime import date
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -57,4 +58,15 @@ TimeZoneName = Annotated[
     AfterValidator(_known_time_zone),
 ]
 Text = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+def _business_date(value: date) -> date:
+    if not 2000 <= value.year <= 2099:
+        raise ValueError("the date must lie between 2000 and 2099")
+    return value
+
+
+BusinessDate = Annotated[date, AfterValidator(_business_date)]
+"""A calendar date of this business: years 2000 to 2099, so that deadlines
+and periods computed from it never overflow."""
 DealerCode = Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9-]{1,31}$")]
