@@ -7,16 +7,20 @@ text; the workbook is bytes for the export store to keep. No storage here.
 import io
 from collections.abc import Iterable
 from decimal import Decimal
-
-from openpyxl import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from chalicelib.bonus.model import BonusRun, StoredStatement
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 MONEY_FORMAT = "#,##0.00"
 
 
 def statement_workbook(run: BonusRun, stored: StoredStatement, currency: str) -> bytes:
+    from openpyxl import Workbook  # NOTE: here, off the API's import path.
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -27,6 +31,8 @@ def statement_workbook(run: BonusRun, stored: StoredStatement, currency: str) ->
 
 def run_workbook(run: BonusRun, statements: Iterable[StoredStatement],
                  currency: str) -> bytes:
+    from openpyxl import Workbook  # NOTE: here, off the API's import path.
+
     book = Workbook()
     summary = book.active
     assert summary is not None
@@ -43,7 +49,7 @@ def run_workbook(run: BonusRun, statements: Iterable[StoredStatement],
     return _bytes(book)
 
 
-def _statement_sheet(sheet: Worksheet, run: BonusRun, stored: StoredStatement,
+def _statement_sheet(sheet: "Worksheet", run: BonusRun, stored: StoredStatement,
                      currency: str) -> None:
     sheet.append(["period", run.period, "run", run.run_id, "version",
                   run.run_version, "kind", run.kind.value])
@@ -65,7 +71,7 @@ def _money(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
-def _bytes(book: Workbook) -> bytes:
+def _bytes(book: "Workbook") -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
