@@ -212,8 +212,7 @@ def job_runners() -> dict[str, JobRunner]:
     """Job kinds and what runs them; each area adds its own kinds here."""
     from chalicelib.bonus import jobs as bonus_jobs
 
-    return {**bonus_jobs.runners(bonus)}
-    return {**integration_job_runners()}
+    return {**bonus_jobs.runners(bonus), **integration_job_runners()}
 
 
 @_overridable
