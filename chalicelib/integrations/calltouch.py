@@ -1,6 +1,6 @@
 """Adapter of Calltouch: the calls journal and the requests journal.
 
-Shapes as /work/shared/CALLTOUCH.md records them (the public pages on
+Shapes as Calltouch documents them (the public support pages on
 calltouch.ru). The two methods write dates differently: the calls journal
 takes `dd/mm/yyyy`, the requests journal `mm/dd/yyyy`. Rows are converted
 into domain leads here, with the caller's number hashed and masked at once;

@@ -1,4 +1,4 @@
-"""A fake Calltouch API following /work/shared/CALLTOUCH.md, not our adapter.
+"""A fake Calltouch API following its public documentation, not our adapter.
 
 It checks the token, takes dates day first on the calls journal and month
 first on the requests journal (a swapped date finds nothing), pages the
