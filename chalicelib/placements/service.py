@@ -6,7 +6,7 @@ events in one change, and then delivers the events.
 """
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -185,26 +185,34 @@ def approve_placement(
 def return_placement(
     ports: Ports, caller: Caller, placement_id: str, reason: str, version: int
 ) -> Placement:
-    placement = _placement_for(ports, caller, placement_id,
-                               Action.DECIDE_PLACEMENTS, version)
-    now = ports.clock()
-    moved = placement.returned(reason, now)
-    release = _entry(moved, EntryKind.RESERVATION, -moved.cost, "decided: returned",
-                     now)
-    return _transition(ports, caller, placement, moved, "return", moved.reason,
-                       (release,), Audience.DEALER)
+    return _refused(ports, caller, placement_id, version, "return",
+                    lambda placement, now: placement.returned(reason, now))
 
 
 def reject_placement(
     ports: Ports, caller: Caller, placement_id: str, reason: str, version: int
 ) -> Placement:
+    return _refused(ports, caller, placement_id, version, "reject",
+                    lambda placement, now: placement.rejected(reason, now))
+
+
+def _refused(
+    ports: Ports,
+    caller: Caller,
+    placement_id: str,
+    version: int,
+    action: str,
+    move: Callable[[Placement, datetime], Placement],
+) -> Placement:
+    """A manager sends a placement back or turns it down: its reservation is
+    released and the dealer is told why."""
     placement = _placement_for(ports, caller, placement_id,
                                Action.DECIDE_PLACEMENTS, version)
     now = ports.clock()
-    moved = placement.rejected(reason, now)
-    release = _entry(moved, EntryKind.RESERVATION, -moved.cost, "decided: rejected",
-                     now)
-    return _transition(ports, caller, placement, moved, "reject", moved.reason,
+    moved = move(placement, now)
+    release = _entry(moved, EntryKind.RESERVATION, -moved.cost,
+                     f"decided: {moved.status.value}", now)
+    return _transition(ports, caller, placement, moved, action, moved.reason,
                        (release,), Audience.DEALER)
 
 
