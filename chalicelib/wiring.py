@@ -329,6 +329,9 @@ def survey_responses() -> ResponseRepository:
 @_overridable
 def export_files() -> ExportFiles:
     return S3ExportFiles(_client("s3"), resources.EXPORTS.name, lambda: clock()())
+
+
+@_overridable
 def photos() -> PhotoRepository:
     return DynamoPhotos()
 

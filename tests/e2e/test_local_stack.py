@@ -3,14 +3,8 @@ client would: `dmm up` in a subprocess, tokens from `dmm token`."""
 
 import json
 import os
-import signal
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import requests
@@ -18,81 +12,23 @@ from openapi_spec_validator import validate
 from openapi_spec_validator.versions.shortcuts import get_spec_version
 
 from tests.conftest import WEB_ORIGIN
+from tests.e2e.conftest import (
+    DMM,
+    Stack,
+    free_port,
+    listening,
+    start,
+    started_stack,
+    stop,
+    wait_healthy,
+)
 
 pytestmark = pytest.mark.e2e
-
-DMM = str(Path(sys.executable).parent / "dmm")
-BOOT_SECONDS = 90
-
-
-@dataclass
-class Stack:
-    url: str
-    emulator_port: int
-    process: subprocess.Popen
-
-    def token(self, *args: str) -> str:
-        printed = subprocess.run([DMM, "token", *args], check=True,
-                                 capture_output=True, text=True)
-        return printed.stdout.strip()
-
-    def headers(self, *args: str, **extra: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token(*args)}", **extra}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _start(api_port: int, emulator_port: int) -> subprocess.Popen:
-    return subprocess.Popen(
-        [DMM, "up", "--port", str(api_port), "--emulator-port", str(emulator_port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-
-
-def _wait_healthy(url: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + BOOT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output = process.stdout.read() if process.stdout else ""
-            raise AssertionError(f"dmm up exited early:\n{output}")
-        try:
-            if requests.get(f"{url}/health", timeout=1).status_code == 200:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("the local stack did not answer /health in time")
-
-
-def _stop(process: subprocess.Popen) -> tuple[int, str]:
-    process.send_signal(signal.SIGINT)
-    output, _ = process.communicate(timeout=30)
-    return process.returncode, output
-
-
-def _listening(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 @pytest.fixture(scope="module")
 def stack() -> Iterator[Stack]:
-    api_port, emulator_port = _free_port(), _free_port()
-    process = _start(api_port, emulator_port)
-    url = f"http://127.0.0.1:{api_port}"
-    try:
-        _wait_healthy(url, process)
-        yield Stack(url, emulator_port, process)
-    finally:
-        if process.poll() is None:
-            _stop(process)
+    yield from started_stack()
 
 
 def test_manager_lists_every_dealer_across_pages(stack):
@@ -254,21 +190,21 @@ def test_scheduled_job_runs_on_demand_and_seeding_again_succeeds(stack):
 
 
 def test_second_stack_on_the_same_emulator_starts_and_stops_cleanly(stack):
-    api_port = _free_port()
-    second = _start(api_port, stack.emulator_port)
+    api_port = free_port()
+    second = start(api_port, stack.emulator_port)
     url = f"http://127.0.0.1:{api_port}"
 
-    _wait_healthy(url, second)
-    code, output = _stop(second)
+    wait_healthy(url, second)
+    code, output = stop(second)
 
     assert code == 0, output
     assert "stopped" in output
-    assert _listening(stack.emulator_port), "the first stack's emulator survives"
+    assert listening(stack.emulator_port), "the first stack's emulator survives"
 
 
 def test_ctrl_c_stops_the_api_and_the_emulator(stack):
-    code, output = _stop(stack.process)
+    code, output = stop(stack.process)
 
     assert code == 0, output
-    assert not _listening(int(stack.url.rsplit(":", 1)[1]))
-    assert not _listening(stack.emulator_port)
+    assert not listening(int(stack.url.rsplit(":", 1)[1]))
+    assert not listening(stack.emulator_port)
