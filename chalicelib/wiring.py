@@ -134,7 +134,7 @@ from chalicelib.notifications.ports import Feed, Mailer
 from chalicelib.notifications.service import Delivery
 from chalicelib.notifications.ses import SesMailer
 from chalicelib.placements.dynamo import DynamoPlacements
-from chalicelib.placements.ports import PlacementStore
+from chalicelib.placements.ports import EveryFollower, Followers, PlacementStore
 from chalicelib.placements.service import Ports as PlacementPorts
 from chalicelib.settings import DEV_CLIENT_ID, DEV_ISSUER, Settings, resource_name
 from chalicelib.surveys.dynamo import DynamoResponses, DynamoSurveys
@@ -427,7 +427,13 @@ def delivery() -> Delivery:
 
 def placement_ports() -> PlacementPorts:
     return PlacementPorts(placement_store(), dealers(), brands(), channels(),
-                          delivery(), clock())
+                          delivery(), clock(), placement_followers())
+
+
+@_overridable
+def placement_followers() -> Followers:
+    """Who recomputes what they derive from placements after each change."""
+    return EveryFollower(())
 
 
 def budget_ports() -> BudgetPorts:

@@ -76,3 +76,29 @@ class Notifier(Protocol):
     def deliver(self, events: Iterable[Event]) -> None:
         """Tell each event's audience, once per event and person."""
         ...
+
+
+class Followers(Protocol):
+    def changed(self, brand_id: str, dealer_code: str, placement_id: str) -> None:
+        """Called after every stored change of a placement or its report, so
+        figures derived from placements (bonus facts, analytics) follow.
+
+        At least once per change, possibly again; a follower recomputes what
+        it derives from the stored state, so repeats change nothing."""
+        ...
+
+
+class NoFollowers:
+    def changed(self, brand_id: str, dealer_code: str, placement_id: str) -> None:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class EveryFollower:
+    """Tells each follower in turn."""
+
+    followers: tuple[Followers, ...] = ()
+
+    def changed(self, brand_id: str, dealer_code: str, placement_id: str) -> None:
+        for follower in self.followers:
+            follower.changed(brand_id, dealer_code, placement_id)

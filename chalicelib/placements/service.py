@@ -7,7 +7,7 @@ events in one change, and then delivers the events.
 
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -36,7 +36,14 @@ from chalicelib.placements.model import (
     ReportDecision,
     ReportNotFound,
 )
-from chalicelib.placements.ports import Change, Committed, Notifier, PlacementStore
+from chalicelib.placements.ports import (
+    Change,
+    Committed,
+    Followers,
+    NoFollowers,
+    Notifier,
+    PlacementStore,
+)
 
 
 class CurrencyMismatch(RuleViolated):
@@ -63,6 +70,7 @@ class Ports:
     channels: ChannelRepository
     notifier: Notifier
     clock: Clock
+    followers: Followers = field(default_factory=NoFollowers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -536,6 +544,10 @@ def _commit(ports: Ports, change: Change) -> Committed:
     ensure_writer(change.entries, Writer.PLACEMENTS)
     committed = ports.store.commit(change)
     ports.notifier.deliver(change.events)
+    stored = committed.placement or committed.report
+    if stored is not None:
+        ports.followers.changed(stored.brand_id, stored.dealer_code,
+                                stored.placement_id)
     return committed
 
 
