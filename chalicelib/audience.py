@@ -64,6 +64,21 @@ def users_serving(users: Iterable[User], dealer_codes: Iterable[str]) -> list[st
     )
 
 
+def sees_region(user: User, region: str) -> bool:
+    """Admins see the whole brand; a manager its regions (none: all of them)."""
+    if user.role is Role.IMPORTER_ADMIN:
+        return True
+    if user.role is Role.IMPORTER_MANAGER:
+        return not user.regions or region in user.regions
+    return False
+
+
+def managers_seeing(users: Iterable[User], dealer: Dealer) -> list[str]:
+    """Ids of the enabled admins and managers whose scope holds `dealer`."""
+    return sorted(user.user_id for user in users
+                  if not user.disabled and sees_region(user, dealer.region))
+
+
 def every_dealer(dealers: DealerRepository, brand_id: str) -> Iterator[Dealer]:
     cursor: str | None = None
     while True:

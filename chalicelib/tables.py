@@ -34,11 +34,7 @@ from chalicelib.media.creatives_dynamo import (
 )
 from chalicelib.media.dynamo import PhotoHashModel, PhotoModel
 from chalicelib.network.dynamo import BrandModel, DealerModel
-from chalicelib.notification_prefs.dynamo import (
-    OutboxModel,
-    PreferencesModel,
-    TemplateModel,
-)
+from chalicelib.notification_prefs.dynamo import PreferencesModel, TemplateModel
 from chalicelib.notifications.dynamo import EventModel, NotificationModel
 from chalicelib.placements.dynamo import PlacementModel, ReportModel
 from chalicelib.surveys.dynamo import SurveyModel, SurveyResponseModel
@@ -68,7 +64,6 @@ MODELS: tuple[type[Model], ...] = (
     SurveyResponseModel,
     PreferencesModel,
     TemplateModel,
-    OutboxModel,
     SalesModel,
     TrafficModel,
     LeadModel,

@@ -122,7 +122,6 @@ from chalicelib.network.ports import BrandRepository, DealerRepository
 from chalicelib.notification_prefs.dynamo import (
     DynamoPreferences,
     DynamoTemplates,
-    OutboxNotifier,
 )
 from chalicelib.notification_prefs.notifier import Notifier
 from chalicelib.notification_prefs.ports import (
@@ -131,7 +130,7 @@ from chalicelib.notification_prefs.ports import (
 )
 from chalicelib.notifications.dynamo import DynamoFeed, DynamoOutbox
 from chalicelib.notifications.ports import Feed, Mailer
-from chalicelib.notifications.service import Delivery
+from chalicelib.notifications.service import Delivery, FeedNotifier
 from chalicelib.notifications.ses import SesMailer
 from chalicelib.placements.dynamo import DynamoPlacements
 from chalicelib.placements.ports import EveryFollower, Followers, PlacementStore
@@ -297,9 +296,9 @@ def creative_downloads() -> DownloadLedger:
 
 @_overridable
 def notifier() -> Notifier:
-    """Where areas tell users; the outbox until the notifications package
-    delivers (see `chalicelib.notification_prefs.notifier` for the contract)."""
-    return OutboxNotifier()
+    """Where areas tell users: the feed and e-mail, once per event and user
+    (see `chalicelib.notification_prefs.notifier` for the contract)."""
+    return FeedNotifier(delivery())
 
 
 def recipients() -> Recipients:
@@ -422,7 +421,8 @@ def mailer() -> Mailer:
 
 @_overridable
 def delivery() -> Delivery:
-    return Delivery(users(), feed(), DynamoOutbox(), mailer(), clock())
+    return Delivery(users(), feed(), DynamoOutbox(), mailer(), clock(),
+                    notification_preferences(), notification_templates())
 
 
 def placement_ports() -> PlacementPorts:

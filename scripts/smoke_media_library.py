@@ -120,7 +120,7 @@ def _outbox(emulator_port: int, event_id: str) -> list[str]:
         "dynamodb", endpoint_url=f"http://127.0.0.1:{emulator_port}",
         region_name=REGION, aws_access_key_id="local",
         aws_secret_access_key="local")
-    found = dynamodb.get_item(TableName=f"dmm-{STAGE}-notification-outbox",
+    found = dynamodb.get_item(TableName=f"dmm-{STAGE}-notification-events",
                               Key={"event_id": {"S": event_id}}).get("Item", {})
     return [user["S"] for user in found.get("recipients", {}).get("L", [])]
 

@@ -3,30 +3,24 @@
 Tables:
 - `notification-preferences`: key `user_id`; absent means the defaults.
 - `notification-templates`: key `brand_id` + `template_key` (`kind#language`).
-- `notification-outbox`: key `event_id`; one item per notified event, written
-  once (a redelivered event finds it there and adds nothing).
+
+Events told through the `Notifier` port are stored by the notifications
+package, beside the placements' events (`notification-events`).
 """
 
-from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, timedelta
 from typing import cast
 
 from pynamodb.attributes import (
     ListAttribute,
-    MapAttribute,
-    TTLAttribute,
     UnicodeAttribute,
     VersionAttribute,
 )
-from pynamodb.exceptions import PutError
 from pynamodb.models import Model
 
 from chalicelib.dynamo import save_versioned, table_meta
 from chalicelib.notification_prefs.kinds import Channel, NotificationKind
 from chalicelib.notification_prefs.preferences import Preferences
 from chalicelib.notification_prefs.templates import Template
-
-OUTBOX_RETENTION = timedelta(days=30)
 
 
 class PreferencesModel(Model):
@@ -45,18 +39,6 @@ class TemplateModel(Model):
     template_key = UnicodeAttribute(range_key=True)
     subject = UnicodeAttribute()
     body = UnicodeAttribute()
-
-
-class OutboxModel(Model):
-    Meta = table_meta("notification-outbox")
-
-    event_id = UnicodeAttribute(hash_key=True)
-    brand_id = UnicodeAttribute()
-    kind = UnicodeAttribute()
-    recipients = ListAttribute(of=UnicodeAttribute)
-    params = MapAttribute[str, str]()
-    created_at = UnicodeAttribute()
-    expires = TTLAttribute()
 
 
 class DynamoPreferences:
@@ -95,41 +77,6 @@ class DynamoTemplates:
 
     def remove(self, brand_id: str, kind: NotificationKind, language: str) -> None:
         TemplateModel(brand_id, f"{kind.value}#{language}").delete()
-
-
-class OutboxNotifier:
-    """A `Notifier` that records each event once in the outbox table, for the
-    notifications package to deliver (feed and e-mail) from there."""
-
-    def notify(
-        self,
-        event_id: str,
-        brand_id: str,
-        recipients: Sequence[str],
-        kind: NotificationKind,
-        params: Mapping[str, str],
-    ) -> None:
-        now = datetime.now(UTC)
-        item = OutboxModel(
-            event_id,
-            brand_id=brand_id,
-            kind=kind.value,
-            recipients=list(recipients),
-            params=dict(params),
-            created_at=now.isoformat(),
-            expires=now + OUTBOX_RETENTION,
-        )
-        try:
-            item.save(condition=OutboxModel.event_id.does_not_exist())
-        except PutError as exc:
-            if exc.cause_response_code != "ConditionalCheckFailedException":
-                raise
-
-    def recorded(self, event_id: str) -> OutboxModel | None:
-        try:
-            return OutboxModel.get(event_id)
-        except OutboxModel.DoesNotExist:
-            return None
 
 
 def _preferences(item: PreferencesModel) -> Preferences:

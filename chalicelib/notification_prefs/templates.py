@@ -54,10 +54,15 @@ PLACEHOLDERS: dict[Kind, frozenset[str]] = {
     Kind.CREATIVE_PUBLISHED: frozenset({"title", "creative_id", "channel"}),
     Kind.CREATIVE_UPDATED: frozenset({"title", "creative_id", "channel"}),
     Kind.PLACEMENT_STATUS_CHANGED: frozenset(
-        {"placement_id", "dealer", "status", "reason"}
+        {"placement_id", "dealer", "status", "reason", "title", "approved_amount",
+         "due_at"}
     ),
-    Kind.DEADLINE_REMINDER: frozenset({"placement_id", "dealer", "due_at"}),
-    Kind.PHOTO_FLAGGED: frozenset({"photo_id", "placement_id", "dealer", "flag"}),
+    Kind.DEADLINE_REMINDER: frozenset(
+        {"placement_id", "dealer", "due_at", "status", "days_before", "reason"}
+    ),
+    Kind.PHOTO_FLAGGED: frozenset(
+        {"photo_id", "placement_id", "dealer", "flag", "reason"}
+    ),
     Kind.STATEMENT_PUBLISHED: frozenset({"bonus_run_id", "dealer", "period"}),
     Kind.SURVEY_PUBLISHED: frozenset({"survey_id", "title", "closes_at"}),
 }

@@ -9,8 +9,15 @@
 
 from collections.abc import Iterator
 from datetime import datetime
+from itertools import islice
 
-from pynamodb.attributes import JSONAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    ListAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
 from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
@@ -40,9 +47,10 @@ class EventModel(Model):
     entity = UnicodeAttribute()
     dealer_code = UnicodeAttribute()
     region = UnicodeAttribute()
-    audience = UnicodeAttribute()
+    audience = UnicodeAttribute(null=True)
     occurred_at = UTCDateTimeAttribute()
     facts = JSONAttribute(default=dict)
+    recipients = ListAttribute(of=UnicodeAttribute, null=True)
     pending = UnicodeAttribute(null=True)
 
     pending_index = PendingEvents()
@@ -62,9 +70,21 @@ class NotificationModel(Model):
     facts = JSONAttribute(default=dict)
     read_at = UTCDateTimeAttribute(null=True)
     emailed_at = UTCDateTimeAttribute(null=True)
+    subject = UnicodeAttribute(null=True)
+    body = UnicodeAttribute(null=True)
+    in_feed = BooleanAttribute(null=True)
 
 
 class DynamoOutbox:
+    def record_once(self, event: Event) -> Event:
+        try:
+            event_item(event).save(condition=EventModel.event_id.does_not_exist())
+        except PutError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            return _event(EventModel.get(event.event_id, consistent_read=True))
+        return event
+
     def delivered(self, event_id: str) -> None:
         item = EventModel(event_id)
         try:
@@ -103,8 +123,12 @@ class DynamoFeed:
              ) -> Page[Notification]:
         start = decode_cursor(cursor, "user_id", user_id)
         results = NotificationModel.query(user_id, scan_index_forward=False,
-                                          limit=limit + 1, last_evaluated_key=start)
-        items = [_notification(item) for item in results]
+                                          page_size=limit + 1,
+                                          last_evaluated_key=start)
+        # Entries kept out of the feed are skipped here, not by a filter
+        # expression: a filter applies after the limit and would shorten pages.
+        shown = (item for item in results if item.in_feed is not False)
+        items = [_notification(item) for item in islice(shown, limit + 1)]
         if len(items) <= limit:
             return Page(items=items, next_cursor=None)
         last = items[limit - 1].notification_id
@@ -125,9 +149,10 @@ def event_item(event: Event) -> EventModel:
         entity=event.entity,
         dealer_code=event.dealer_code,
         region=event.region,
-        audience=event.audience.value,
+        audience=event.audience.value if event.audience else None,
         occurred_at=event.occurred_at,
         facts=dict(event.facts),
+        recipients=list(event.recipients) or None,
         pending=PENDING,
     )
 
@@ -140,9 +165,10 @@ def _event(item: EventModel) -> Event:
         entity=item.entity,
         dealer_code=item.dealer_code,
         region=item.region,
-        audience=Audience(item.audience),
+        audience=Audience(item.audience) if item.audience else None,
         occurred_at=item.occurred_at,
         facts=item.facts or {},
+        recipients=tuple(item.recipients or ()),
     )
 
 
@@ -159,6 +185,9 @@ def _notification_item(notification: Notification) -> NotificationModel:
         facts=dict(notification.facts),
         read_at=notification.read_at,
         emailed_at=notification.emailed_at,
+        subject=notification.subject,
+        body=notification.body,
+        in_feed=notification.in_feed,
     )
 
 
@@ -175,4 +204,7 @@ def _notification(item: NotificationModel) -> Notification:
         facts=item.facts or {},
         read_at=item.read_at,
         emailed_at=item.emailed_at,
+        subject=item.subject or "",
+        body=item.body or "",
+        in_feed=item.in_feed is not False,
     )

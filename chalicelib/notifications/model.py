@@ -41,10 +41,13 @@ class Event:
     entity: str
     dealer_code: str
     region: str
-    audience: Audience
+    audience: Audience | None
+    """Who is told; None when `recipients` names them."""
     occurred_at: datetime
     facts: Mapping[str, str] = field(default_factory=dict)
     """Plain values the message shows: placement title, deadline, reason."""
+    recipients: tuple[str, ...] = ()
+    """User ids, for events told to named users rather than an audience."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +63,11 @@ class Notification:
     facts: Mapping[str, str] = field(default_factory=dict)
     read_at: datetime | None = None
     emailed_at: datetime | None = None
+    subject: str = ""
+    body: str = ""
+    in_feed: bool = True
+    """False when the user turned the feed off for this kind: the entry is
+    kept only so that its e-mail is sent once, and the feed never shows it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,31 +96,3 @@ def notification_of(event: Event, user_id: str) -> Notification:
         created_at=event.occurred_at,
         facts=dict(event.facts),
     )
-
-
-SUBJECTS: Mapping[str, str] = {
-    "placement.submitted": "Размещение на согласовании / Placement submitted",
-    "placement.approved": "Размещение согласовано / Placement approved",
-    "placement.returned": "Размещение возвращено / Placement returned",
-    "placement.rejected": "Размещение отклонено / Placement rejected",
-    "placement.cancelled": "Размещение отменено / Placement cancelled",
-    "report.submitted": "Отчёт отправлен / Report submitted",
-    "report.late_submitted": "Отчёт отправлен с опозданием / Late report submitted",
-    "report.overdue": "Срок отчёта истёк / Report overdue",
-    "report.explained": "Объяснение задержки отчёта / Late report explained",
-    "report.accepted": "Отчёт принят / Report accepted",
-    "report.accepted_late": "Отчёт принят со штрафом / Report accepted late",
-    "report.declined": "Отчёт отклонён / Report declined",
-    "report.returned": "Отчёт возвращён / Report returned",
-    "report.reminder": "Напоминание о сроке отчёта / Report due soon",
-    "report.extension_requested": "Запрошено продление / Extension requested",
-    "report.extension_granted": "Продление согласовано / Extension granted",
-    "report.extension_refused": "В продлении отказано / Extension refused",
-}
-
-
-def mail_of(notification: Notification, to: str) -> Mail:
-    subject = SUBJECTS.get(notification.kind, notification.kind)
-    lines = [subject, "", f"{notification.entity} ({notification.dealer_code})"]
-    lines += [f"{key}: {value}" for key, value in sorted(notification.facts.items())]
-    return Mail(to=to, subject=subject, text="\n".join(lines))

@@ -17,7 +17,7 @@ class Feed(Protocol):
 
     def list(self, user_id: str, limit: int, cursor: str | None
              ) -> Page[Notification]:
-        """Newest first."""
+        """Newest first; entries kept out of the feed are left out."""
         ...
 
     def mark_read(self, notification: Notification, at: datetime) -> Notification: ...
@@ -25,6 +25,10 @@ class Feed(Protocol):
 
 class Outbox(Protocol):
     """Events stored with the change that raised them, until delivered."""
+
+    def record_once(self, event: Event) -> Event:
+        """Store the event, pending, unless stored already; the stored one."""
+        ...
 
     def delivered(self, event_id: str) -> None: ...
 

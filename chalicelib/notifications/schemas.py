@@ -13,6 +13,8 @@ class NotificationReply(Reply):
     dealer_code: str
     created_at: datetime
     facts: dict[str, str]
+    subject: str
+    body: str
     read: bool
 
     @classmethod
@@ -22,6 +24,7 @@ class NotificationReply(Reply):
                    dealer_code=notification.dealer_code,
                    created_at=notification.created_at,
                    facts=dict(notification.facts),
+                   subject=notification.subject, body=notification.body,
                    read=notification.read_at is not None)
 
 

@@ -1,20 +1,35 @@
 """Delivery of events: a notification in each recipient's feed and an e-mail,
-once per event and recipient, whatever the redeliveries."""
+once per event and recipient, whatever the redeliveries.
 
-from collections.abc import Iterable, Iterator
+One path for every area: placements hand over `Event`s they stored with
+their change; creatives, surveys, photos and bonus runs call the `Notifier`
+port (`FeedNotifier`), which stores the event once and delivers it the same
+way. Each recipient's preferences choose the channels of the event's kind
+and its language; the brand's template gives the text.
+"""
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from chalicelib.access.model import Caller, Role, User
 from chalicelib.access.policy import Action, ensure_permitted
 from chalicelib.access.ports import UserRepository
+from chalicelib.audience import sees_region
 from chalicelib.clock import Clock
+from chalicelib.notification_prefs.kinds import Channel, NotificationKind
+from chalicelib.notification_prefs.ports import (
+    PreferenceRepository,
+    TemplateRepository,
+)
+from chalicelib.notification_prefs.service import deliveries_for
+from chalicelib.notifications.kinds import notification_kind, template_params
 from chalicelib.notifications.model import (
     Audience,
     Event,
+    Mail,
     Notification,
     NotificationNotFound,
-    mail_of,
     notification_of,
 )
 from chalicelib.notifications.ports import Feed, Mailer, Outbox
@@ -24,6 +39,10 @@ from chalicelib.paging import Page
 # pending this long after were cut off by a crash and are sent by the sweep.
 SWEEP_AFTER = timedelta(minutes=2)
 
+ENTITY_PARAMS = ("creative_id", "survey_id", "photo_id", "bonus_run_id",
+                 "placement_id")
+"""The param naming what a `Notifier` event is about, in this order."""
+
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
@@ -32,22 +51,79 @@ class Delivery:
     outbox: Outbox
     mailer: Mailer
     clock: Clock
+    preferences: PreferenceRepository
+    templates: TemplateRepository
 
     def deliver(self, events: Iterable[Event]) -> None:
         for event in events:
             deliver_event(self, event)
 
 
+@dataclass(frozen=True, slots=True)
+class FeedNotifier:
+    """The `Notifier` port on this package: the event is stored once (a
+    redelivered call finds it and keeps its first time, so notification ids
+    stay the same), then delivered as every other event."""
+
+    delivery: Delivery
+
+    def notify(
+        self,
+        event_id: str,
+        brand_id: str,
+        recipients: Sequence[str],
+        kind: NotificationKind,
+        params: Mapping[str, str],
+    ) -> None:
+        event = named_event(event_id, brand_id, recipients, kind, params,
+                            self.delivery.clock())
+        deliver_event(self.delivery, self.delivery.outbox.record_once(event))
+
+
+def named_event(
+    event_id: str,
+    brand_id: str,
+    recipients: Sequence[str],
+    kind: NotificationKind,
+    params: Mapping[str, str],
+    now: datetime,
+) -> Event:
+    """A `Notifier` call as an event told to the users it names."""
+    about = next((name for name in ENTITY_PARAMS if params.get(name)), None)
+    entity = f"{about.removesuffix('_id')}:{params[about]}" if about else event_id
+    return Event(
+        event_id=event_id, brand_id=brand_id, kind=kind.value, entity=entity,
+        dealer_code=params.get("dealer", ""), region="", audience=None,
+        occurred_at=now, facts=dict(params),
+        recipients=tuple(dict.fromkeys(recipients)),
+    )
+
+
 def deliver_event(delivery: Delivery, event: Event) -> list[Notification]:
+    """Per recipient, what its preferences allow of the event's kind: the
+    feed entry, and the e-mail sent only by the delivery that stored it."""
+    kind = notification_kind(event.kind)
+    users = {user.user_id: user for user in recipients(delivery.users, event)}
+    shares = deliveries_for(delivery.preferences, delivery.templates,
+                            event.brand_id, list(users), kind,
+                            template_params(event))
     notified = []
-    for user in recipients(delivery.users, event):
-        notification = replace(notification_of(event, user.user_id),
-                               emailed_at=delivery.clock())
+    for share in shares:
+        user = users[share.user_id]
+        emailed = Channel.EMAIL in share.channels and bool(user.email)
+        notification = replace(
+            notification_of(event, user.user_id),
+            subject=share.message.subject, body=share.message.body,
+            in_feed=Channel.FEED in share.channels,
+            emailed_at=delivery.clock() if emailed else None,
+        )
         # NOTE: the e-mail goes out only from the delivery that stored the
         # notification: a crash in between loses one e-mail rather than
         # ever sending one twice.
         if delivery.feed.add_once(notification):
-            delivery.mailer.send(mail_of(notification, user.email))
+            if emailed:
+                delivery.mailer.send(Mail(to=user.email, subject=notification.subject,
+                                          text=notification.body))
             notified.append(notification)
     delivery.outbox.delivered(event.event_id)
     return notified
@@ -63,6 +139,12 @@ def sweep_pending(delivery: Delivery) -> int:
 
 
 def recipients(users: UserRepository, event: Event) -> list[User]:
+    """The enabled users of the event's brand it concerns: those it names,
+    or its audience."""
+    if event.audience is None:
+        named = (users.get(user_id) for user_id in event.recipients)
+        return [user for user in named if user is not None
+                and user.brand_id == event.brand_id and not user.disabled]
     return [user for user in _brand_users(users, event.brand_id)
             if not user.disabled and _concerns(user, event)]
 
@@ -76,7 +158,7 @@ def list_notifications(feed: Feed, caller: Caller, limit: int, cursor: str | Non
 def mark_read(feed: Feed, clock: Clock, caller: Caller, notification_id: str
               ) -> Notification:
     notification = feed.get(caller.user_id, notification_id)
-    if notification is None:
+    if notification is None or not notification.in_feed:
         raise NotificationNotFound(notification_id)
     ensure_permitted(caller, Action.READ_NOTIFICATIONS)
     if notification.read_at is not None:
@@ -87,11 +169,7 @@ def mark_read(feed: Feed, clock: Clock, caller: Caller, notification_id: str
 def _concerns(user: User, event: Event) -> bool:
     if event.audience is Audience.DEALER:
         return user.role is Role.DEALER_USER and event.dealer_code in user.dealer_codes
-    if user.role is Role.IMPORTER_ADMIN:
-        return True
-    if user.role is Role.IMPORTER_MANAGER:
-        return not user.regions or event.region in user.regions
-    return False
+    return sees_region(user, event.region)
 
 
 def _brand_users(users: UserRepository, brand_id: str) -> Iterator[User]:

@@ -43,7 +43,10 @@ def test_a_decision_is_in_the_dealers_feed_and_mailbox(desk):
     assert approved["read"] is False
     mails = _sent_to(dealer.email)
     assert [m.subject for m in mails] == [
-        "Размещение согласовано / Placement approved"]
+        f"Размещение {placement['placement_id']}: approved"]
+    assert approved["subject"] == mails[0].subject
+    assert approved["body"].startswith(
+        f"Статус размещения {placement['placement_id']} дилера {desk.dealer_code}")
 
 
 def test_a_submission_reaches_the_managers_in_scope_only(desk):
@@ -87,7 +90,7 @@ def test_the_lock_job_notifies_once_however_often_it_runs(desk):
     overdue = [n for n in _feed(desk, desk.dealer) if n["kind"] == "report.overdue"]
     assert len(overdue) == 1
     assert len([m for m in _sent_to(dealer.email)
-                if m.subject.startswith("Срок отчёта истёк")]) == 1
+                if m.subject.endswith(": report overdue")]) == 1
 
 
 def test_a_redelivered_event_sends_nothing_twice(desk):
@@ -141,7 +144,7 @@ def test_reminders_go_out_days_before_the_deadline_once_each(desk):
     reminders = [n for n in _feed(desk, desk.dealer) if n["kind"] == "report.reminder"]
     assert sorted(n["facts"]["days_before"] for n in reminders) == ["1", "3"]
     assert len([m for m in _sent_to(dealer.email)
-                if m.subject.startswith("Напоминание")]) == 2
+                if m.subject.startswith("Срок отчёта по размещению")]) == 2
 
 
 def test_after_downtime_only_the_latest_reminder_is_sent(desk):

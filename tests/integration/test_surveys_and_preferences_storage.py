@@ -8,13 +8,11 @@ from openpyxl import load_workbook
 from chalicelib import resources
 from chalicelib.audience import Audience, AudienceKind
 from chalicelib.errors import AlreadyExists, StaleVersion
-from chalicelib.notification_prefs.dynamo import (
-    DynamoPreferences,
-    DynamoTemplates,
-    OutboxNotifier,
-)
+from chalicelib.notification_prefs.dynamo import DynamoPreferences, DynamoTemplates
 from chalicelib.notification_prefs.kinds import Channel, NotificationKind
 from chalicelib.notification_prefs.templates import Template
+from chalicelib.notifications.dynamo import DynamoOutbox
+from chalicelib.notifications.service import named_event
 from chalicelib.surveys.dynamo import DynamoResponses, DynamoSurveys
 from chalicelib.surveys.model import (
     Answer,
@@ -100,18 +98,22 @@ def test_brand_templates_are_kept_per_brand_kind_and_language(aws):
     assert templates.of_brand("taiga") == {}
 
 
-def test_the_outbox_records_an_event_once(aws):
-    outbox = OutboxNotifier()
+def test_the_outbox_keeps_the_first_recording_of_a_notified_event(aws):
+    outbox = DynamoOutbox()
     kind = NotificationKind.CREATIVE_PUBLISHED
+    first = named_event("creative:aurora:cr-1:v1", "aurora", ["u-1"], kind,
+                        {"title": "A", "creative_id": "cr-1"}, OPENS)
+    again = named_event("creative:aurora:cr-1:v1", "aurora", ["u-1", "u-2"], kind,
+                        {"title": "B", "creative_id": "cr-1"},
+                        OPENS + timedelta(hours=3))
 
-    outbox.notify("creative:aurora:cr-1:v1", "aurora", ["u-1"], kind, {"title": "A"})
-    outbox.notify("creative:aurora:cr-1:v1", "aurora", ["u-1", "u-2"], kind,
-                  {"title": "B"})
+    stored = outbox.record_once(first)
+    redelivered = outbox.record_once(again)
 
-    recorded = outbox.recorded("creative:aurora:cr-1:v1")
-    assert recorded is not None
-    assert list(recorded.recipients) == ["u-1"]
-    assert recorded.params.as_dict() == {"title": "A"}
+    assert stored == first
+    assert redelivered == first
+    assert redelivered.recipients == ("u-1",)
+    assert redelivered.entity == "creative:cr-1"
 
 
 def test_an_export_is_a_presigned_link_to_the_stored_workbook(aws):
