@@ -1092,7 +1092,8 @@ def decide_photo_flag(request: ApiRequest, photo_id: str, kind: str) -> PhotoRep
     body: FlagDecision = request.body
     photo = photos.decide_flag(wiring.photos(), wiring.dealers(), wiring.clock(),
                                request.caller, photo_id, kind, body.decision,
-                               body.comment)
+                               body.comment,
+                               decided=wiring.photo_flag_decided(request.caller))
     return PhotoReply.of_photo(photo)
 
 
@@ -1103,6 +1104,7 @@ def process_photos(event: Any) -> dict:
             wiring.photos(), wiring.photo_hashes(), wiring.photo_indexes(),
             wiring.photo_objects(), wiring.brands(), wiring.dealers(),
             wiring.clock(), created, accepted=counted_as_proof,
+            flagged=wiring.photo_flagged(),
         )
 
     def counted_as_proof(photo: Any) -> None:

@@ -6,7 +6,7 @@ objects at the same point (`use`) with fakes or moto-backed adapters.
 
 import uuid
 from collections.abc import Callable
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 import boto3
@@ -105,6 +105,7 @@ from chalicelib.media.creatives_ports import (
 from chalicelib.media.creatives_s3 import S3CatalogSnapshots, S3CreativeFiles
 from chalicelib.media.creatives_service import Recipients
 from chalicelib.media.dynamo import DynamoHashes, DynamoPhotos
+from chalicelib.media.model import Flag, Photo
 from chalicelib.media.ports import (
     HashSnapshots,
     HashStore,
@@ -116,6 +117,7 @@ from chalicelib.media.reports_gate import ReportsGate
 from chalicelib.media.s3 import S3HashSnapshots, S3PhotoObjects
 from chalicelib.media.search import CatalogCache, CatalogFeed, CatalogSnapshots
 from chalicelib.media.service import IndexCache
+from chalicelib.media.signals import flag_decided, tell_flagged
 from chalicelib.network.dynamo import DynamoBrands, DynamoDealers
 from chalicelib.network.model import Dealer
 from chalicelib.network.ports import BrandRepository, DealerRepository
@@ -359,6 +361,18 @@ def photo_objects() -> PhotoObjects:
 @_overridable
 def placement_gate() -> PlacementGate:
     return ReportsGate(placement_ports)
+
+
+def photo_flagged() -> Callable[[Photo, Flag], None]:
+    """Tells the managers who see the dealer of each new flag."""
+    return partial(tell_flagged, notifier(), users(), dealers())
+
+
+def photo_flag_decided(caller: Caller) -> Callable[[Photo, Flag], None]:
+    """What a manager's decision on a flag sets off: the report goes back,
+    bonus facts are recounted."""
+    return partial(flag_decided, placement_ports(), photos(),
+                             bonus_facts(), caller)
 
 
 @_overridable

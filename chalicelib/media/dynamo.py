@@ -3,6 +3,9 @@
 Tables (keys are the single source of truth for the bootstrap and infra):
 - `photos`: key `brand_id` + `photo_id`; the photo, its file name exactly as
   sent, its status and its flags (with the managers' decisions on them).
+  The sparse GSI `confirmed-duplicates` (`confirmed_duplicate`: brand,
+  dealer and period) holds only photos with a confirmed duplicate flag, so
+  a dealer's count for a period is one query of that index.
 - `photo-hashes`: key `partition` (brand and hash version) + `photo_id`,
   written once per photo (conditional put); the GSI `by-position` orders a
   brand's hashes by when they were stored, so a warm container reads only
@@ -21,7 +24,7 @@ from pynamodb.attributes import (
     VersionAttribute,
 )
 from pynamodb.exceptions import PutError
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from chalicelib.clock import Clock
@@ -41,6 +44,15 @@ from chalicelib.media.model import (
 REREAD_MARGIN = timedelta(minutes=2)
 """Index reads are eventually consistent and writers' clocks differ a little:
 each refresh reads this far back again; the index ignores what it has."""
+
+
+class ConfirmedDuplicates(GlobalSecondaryIndex["PhotoModel"]):
+    class Meta:
+        index_name = "confirmed-duplicates"
+        projection = KeysOnlyProjection()
+
+    confirmed_duplicate = UnicodeAttribute(hash_key=True)
+    photo_id = UnicodeAttribute(range_key=True)
 
 
 class PhotoModel(Model):
@@ -65,7 +77,10 @@ class PhotoModel(Model):
     hash_version = UnicodeAttribute(null=True)
     flags = UnicodeAttribute(default="[]")
     archived = BooleanAttribute(default=False)
+    confirmed_duplicate = UnicodeAttribute(null=True)
     version = VersionAttribute()
+
+    confirmed_duplicates = ConfirmedDuplicates()
 
 
 class ByPosition(GlobalSecondaryIndex):
@@ -104,6 +119,11 @@ class DynamoPhotos:
         item = photo_item(photo)
         save_versioned(item, expected_version)
         return _photo(item)
+
+    def confirmed_duplicates(self, brand_id: str, dealer_code: str, period: str
+                             ) -> int:
+        key = _dealer_period(brand_id, dealer_code, period)
+        return sum(1 for _ in PhotoModel.confirmed_duplicates.query(key))
 
 
 class DynamoHashes:
@@ -162,8 +182,15 @@ def photo_item(photo: Photo) -> PhotoModel:
         flags=json.dumps([_flag_document(flag) for flag in photo.flags],
                          ensure_ascii=False),
         archived=photo.archived,
+        confirmed_duplicate=(
+            _dealer_period(photo.brand_id, photo.dealer_code, photo.period)
+            if photo.has_confirmed_duplicate else None),
         version=photo.version,
     )
+
+
+def _dealer_period(brand_id: str, dealer_code: str, period: str) -> str:
+    return f"{brand_id}#{dealer_code}#{period}"
 
 
 def hash_item(

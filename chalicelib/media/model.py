@@ -171,6 +171,16 @@ class Photo:
     def changed(self, **changes: object) -> "Photo":
         return replace(self, **changes)  # type: ignore[arg-type]
 
+    @property
+    def period(self) -> str:
+        """The period of its placement: the month the placement starts."""
+        return self.placement_starts_on.strftime("%Y-%m")
+
+    @property
+    def has_confirmed_duplicate(self) -> bool:
+        return any(flag.kind is FlagKind.DUPLICATE and flag.state is FlagState.CONFIRMED
+                   for flag in self.flags)
+
     def with_flag(self, flag: Flag) -> "Photo":
         """The photo with `flag` added, unless one of the same kind and match
         is already there (redelivered events add nothing)."""

@@ -39,6 +39,12 @@ class PhotoRepository(Protocol):
         since that version; raise `AlreadyExists` or `StaleVersion`."""
         ...
 
+    def confirmed_duplicates(self, brand_id: str, dealer_code: str, period: str
+                             ) -> int:
+        """How many of the dealer's photos of the period (its placements'
+        period) carry a confirmed duplicate flag."""
+        ...
+
 
 class HashStore(Protocol):
     """Every stored photo's hashes of a brand, in the order they were stored."""

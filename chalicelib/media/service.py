@@ -196,10 +196,12 @@ def process_upload(
     clock: Clock,
     created: ObjectCreated,
     accepted: Callable[[Photo], None] = lambda _photo: None,
+    flagged: Callable[[Photo, Flag], None] = lambda _photo, _flag: None,
 ) -> str:
     """Check, hash and match one uploaded photo; returns what happened.
-    `accepted` hears of every photo that ends processed (again on a
-    redelivery, so it must be idempotent).
+    `accepted` hears of every photo that ends processed, and `flagged` of
+    every flag raised, on this photo or on an earlier one it matches (both
+    again on a redelivery, so they must be idempotent).
 
     Idempotent: a photo already processed or rejected is left as it is, and
     every write below can be repeated without effect."""
@@ -211,6 +213,9 @@ def process_upload(
     if photo is None or photo.object_key != created.key:
         return "unknown_photo"
     if photo.status is not PhotoStatus.PENDING:
+        for flag in photo.flags:
+            if flag.state is FlagState.UNDER_REVIEW:
+                flagged(photo, flag)
         return "already_done"
     brand = brands.get(brand_id)
 
@@ -237,7 +242,8 @@ def process_upload(
     hashes.put(brand_id, stored)
     index = indexes.refreshed(brand_id, found.version)
     limits = thresholds(brand)
-    flags = _duplicate_flags(photos, brand_id, index, stored, found, limits, clock)
+    flags, theirs = _duplicate_flags(photos, brand_id, index, stored, found, limits,
+                                     clock)
     flags += _content_flags(photo, found, brand, dealers, clock)
 
     def processed(current: Photo) -> Photo:
@@ -250,6 +256,12 @@ def process_upload(
 
     _update(photos, brand_id, photo_id, processed)
     accepted(photo)
+    for flag in flags:
+        flagged(photo, flag)
+    for other_id, flag in theirs:
+        other = photos.get(brand_id, other_id)
+        if other is not None:
+            flagged(other, flag)
     return "processed"
 
 
@@ -290,14 +302,16 @@ def decide_flag(
     kind: str,
     outcome: Outcome,
     comment: str,
+    decided: Callable[[Photo, Flag], None] = lambda _photo, _flag: None,
 ) -> Photo:
     """Confirm or dismiss the photo's flags of `kind` awaiting review (a
     photo may match several earlier ones); once only.
 
-    # Limitation: a confirmed flag does not yet return the report to the
-    # dealer: placements and reports live in their own package, which has to
-    # act on the decision (reading the flag's state) when the two are wired
-    # together. Until then the decision is recorded on the flag only.
+    `decided` hears of the decision after it is stored (the report goes back
+    to the dealer, bonus facts are recounted). A repeated request is refused
+    as a conflict, but only after `decided` has heard of the stored decision
+    again, so a request cut off between the two is completed by its retry;
+    `decided` must therefore be idempotent.
     """
     photo = visible_photo(photos, dealers, caller, photo_id)
     ensure_permitted(caller, Action.DECIDE_PHOTO_FLAG)
@@ -305,6 +319,7 @@ def decide_flag(
     if flag is None:
         raise FlagNotFound(photo_id, kind)
     if flag.state is not FlagState.UNDER_REVIEW:
+        decided(photo, flag)
         raise FlagAlreadyDecided(photo_id, kind, flag.state.value)
 
     decision = Decision(outcome=outcome, user_id=caller.user_id,
@@ -315,7 +330,9 @@ def decide_flag(
         if each.kind is flag.kind and each.state is FlagState.UNDER_REVIEW else each
         for each in photo.flags
     )
-    return photos.save(photo.changed(flags=flags), expected_version=photo.version)
+    saved = photos.save(photo.changed(flags=flags), expected_version=photo.version)
+    decided(saved, _decided(flag, state, decision))
+    return saved
 
 
 def _decided(flag: Flag, state: FlagState, decision: Decision) -> Flag:
@@ -345,10 +362,12 @@ def _duplicate_flags(
     found: Fingerprint,
     limits: Thresholds,
     clock: Clock,
-) -> list[Flag]:
+) -> tuple[list[Flag], list[tuple[str, Flag]]]:
     """Flags for this photo; a match uploaded later than this photo gets its
-    flag on its own record instead (the later upload carries the flag)."""
-    mine = []
+    flag on its own record instead (the later upload carries the flag): those
+    come second, with the photo id that carries each."""
+    mine: list[Flag] = []
+    theirs: list[tuple[str, Flag]] = []
     for match in index.find(found, limits, exclude=stored.photo_id):
         other = index.get(match.photo_id)
         if other is None:
@@ -358,7 +377,8 @@ def _duplicate_flags(
         else:
             flag = _duplicate_flag(stored, match, clock)
             _update(photos, brand_id, other.photo_id, _adding(flag))
-    return mine
+            theirs.append((other.photo_id, flag))
+    return mine, theirs
 
 
 def _adding(flag: Flag) -> Callable[[Photo], Photo]:

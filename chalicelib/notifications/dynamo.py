@@ -10,6 +10,7 @@
 from collections.abc import Iterator
 from datetime import datetime
 from itertools import islice
+from typing import cast
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -168,7 +169,7 @@ def _event(item: EventModel) -> Event:
         audience=Audience(item.audience) if item.audience else None,
         occurred_at=item.occurred_at,
         facts=item.facts or {},
-        recipients=tuple(item.recipients or ()),
+        recipients=tuple(cast(list[str], item.recipients or [])),
     )
 
 

@@ -145,6 +145,7 @@ class ReportModel(Model):
     comment = UnicodeAttribute(null=True)
     actual_cost = DecimalAttribute(null=True)
     proofs = JSONAttribute(default=dict)
+    rejected_photos = ListAttribute(of=UnicodeAttribute, null=True)
     explanation = UnicodeAttribute(null=True)
     explained_at = UTCDateTimeAttribute(null=True)
     submitted_at = UTCDateTimeAttribute(null=True)
@@ -370,6 +371,7 @@ def _report_item(report: Report) -> ReportModel:
         comment=report.comment,
         actual_cost=report.actual_cost,
         proofs={kind.value: list(ids) for kind, ids in report.proofs.items()},
+        rejected_photos=list(report.rejected_photos) or None,
         explanation=report.explanation,
         explained_at=report.explained_at,
         submitted_at=report.submitted_at,
@@ -407,6 +409,7 @@ def _report(item: ReportModel) -> Report:
         comment=item.comment,
         actual_cost=item.actual_cost,
         proofs={ProofKind(kind): tuple(ids) for kind, ids in proofs.items()},
+        rejected_photos=tuple(cast(list[str], item.rejected_photos or [])),
         explanation=item.explanation,
         explained_at=item.explained_at,
         submitted_at=item.submitted_at,

@@ -52,6 +52,8 @@ class ExtensionState(StrEnum):
 
 # Reports nothing was sent for yet: the placement can still be cancelled.
 UNREPORTED = frozenset({ReportStatus.OPEN, ReportStatus.OVERDUE})
+SETTLED = frozenset({ReportStatus.ACCEPTED, ReportStatus.ACCEPTED_LATE,
+                     ReportStatus.DECLINED})
 
 
 # --- errors -----------------------------------------------------------------
@@ -288,6 +290,8 @@ class Report:
     actual_cost: Decimal | None = None
     proofs: Mapping[ProofKind, tuple[str, ...]] = field(default_factory=dict)
     """Proof ids by kind. The photo feature adds photos as they are uploaded."""
+    rejected_photos: tuple[str, ...] = ()
+    """Photos a manager confirmed a flag on: they never count as proof."""
     explanation: str | None = None
     explained_at: datetime | None = None
     submitted_at: datetime | None = None
@@ -354,7 +358,7 @@ class Report:
     def with_proof(self, kind: ProofKind, proof_id: str) -> "Report":
         """Adding the same proof twice keeps one (uploads are redelivered)."""
         present = self.proofs.get(kind, ())
-        if proof_id in present:
+        if proof_id in present or proof_id in self.rejected_photos:
             return self
         return replace(self, proofs={**self.proofs, kind: (*present, proof_id)})
 
@@ -452,6 +456,37 @@ class Report:
         granted = replace(decided, state=ExtensionState.GRANTED, due_at=new_due_at)
         return self._with(extension=granted, due_at=new_due_at,
                         reminders_sent=())
+
+    def photo_rejected(
+        self,
+        photo_id: str,
+        reason: str,
+        due_at_if_late: datetime,
+        user_id: str,
+        now: datetime,
+    ) -> "Report":
+        """A manager confirmed a flag on one of the report's photos: the photo
+        stops counting as proof, and a sent report goes back to the dealer
+        (`open`, with the reason; with `due_at_if_late` as its new deadline
+        when the old one has passed).
+
+        A report still with the dealer (`open`, `overdue`) keeps its status:
+        the dealer replaces the photo. A settled report (`accepted`,
+        `accepted_late`, `declined`) is not reopened: the manager's decision
+        on it stands, and the photo only counts against the dealer in the
+        bonus (see the program's penalty for confirmed duplicates).
+        """
+        if photo_id in self.rejected_photos:
+            return self
+        rejected = replace(self, rejected_photos=(*self.rejected_photos, photo_id))
+        if self.status in SETTLED:
+            return rejected
+        rejected = rejected.without_proof(ProofKind.PHOTO, photo_id)
+        if self.status in UNREPORTED:
+            return rejected._with(return_reason=_reason(reason))
+        late = is_late(now, self.due_at)
+        return rejected.decided(ReportDecision.RETURN, reason,
+                                due_at_if_late if late else None, user_id, now)
 
     def reminded(self, sent: tuple[int, ...]) -> "Report":
         return replace(self, reminders_sent=sent)

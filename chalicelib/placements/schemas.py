@@ -203,6 +203,9 @@ class ReportReply(Reply):
     missing_proof: dict[str, int]
     explanation: str | None
     return_reason: str | None
+    rejected_photos: list[str] = Field(
+        default_factory=list,
+        description="Photos a manager confirmed a flag on; they count as no proof.")
     decision: str | None
     decision_reason: str | None
     extension: ExtensionReply | None
@@ -229,6 +232,7 @@ class ReportReply(Reply):
             missing_proof=report.missing_proof,
             explanation=report.explanation,
             return_reason=report.return_reason,
+            rejected_photos=list(report.rejected_photos),
             decision=report.decision.value if report.decision else None,
             decision_reason=report.decision_reason,
             extension=ExtensionReply(

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from chalicelib.access.model import Caller
 from chalicelib.access.policy import Action, can_see, ensure_permitted
@@ -361,6 +362,51 @@ def attach_proof(
     raise StaleVersion("The report kept changing; try again.")
 
 
+def reject_report_photo(
+    ports: Ports,
+    caller: Caller,
+    placement_id: str,
+    photo_id: str,
+    flag: str,
+    reason: str,
+) -> Report:
+    """For the photo feature: a manager confirmed a flag on a photo of the
+    report (see `Report.photo_rejected` for what each status does). The dealer
+    is told and the change audited. Done once per photo: asked again, it
+    changes nothing, so a repeated decision never returns a report twice."""
+    for _attempt in range(5):
+        report = _visible_report(ports, caller, placement_id)
+        ensure_permitted(caller, Action.DECIDE_REPORTS)
+        now = ports.clock()
+        due_at = _due_at_from(ports, report, now)
+        moved = report.photo_rejected(photo_id, reason, due_at, caller.user_id, now)
+        if moved == report:
+            return report
+        returned = moved.status is not report.status
+        kind = "returned" if returned else "photo_rejected"
+        audit = _report_audit(caller.user_id, report, moved, "reject_photo",
+                              reason, now)
+        facts = {"photo_id": photo_id, "flag": flag, "reason": reason}
+        event = _report_event(moved, kind, Audience.DEALER, now, facts)
+        try:
+            committed = _commit(ports, Change(report=moved, audit=(audit,),
+                                              events=(event,)))
+        except StaleVersion:
+            continue
+        return _saved(committed.report)
+    raise StaleVersion("The report kept changing; try again.")
+
+
+def _due_at_from(ports: Ports, report: Report, now: datetime) -> datetime:
+    """A new deadline by the brand's rule, counted from the dealer's today:
+    the brand's `report_due_days` after it, in the dealer's zone."""
+    brand = ports.brands.get(report.brand_id)
+    if brand is None:
+        raise BrandNotFound(f"Brand {report.brand_id!r} has no settings.")
+    today = now.astimezone(ZoneInfo(report.time_zone)).date()
+    return report_due_at(today, brand.report_due_days, report.time_zone)
+
+
 # --- deadline jobs ----------------------------------------------------------
 
 
@@ -655,11 +701,12 @@ def _placement_event(placement: Placement, audience: Audience, now: datetime
                   placement.dealer_code, placement.region, audience, now, facts)
 
 
-def _report_event(report: Report, kind: str, audience: Audience, now: datetime
-                  ) -> Event:
+def _report_event(report: Report, kind: str, audience: Audience, now: datetime,
+                  extra: Mapping[str, str] | None = None) -> Event:
     facts = {"status": report.status.value, "due_at": report.due_at.isoformat()}
     if report.decision_reason:
         facts["reason"] = report.decision_reason
+    facts.update(extra or {})
     return _event(report.brand_id, f"report:{report.placement_id}",
                   f"report.{kind}", report.version + 1, report.dealer_code,
                   report.region, audience, now, facts)
@@ -724,6 +771,7 @@ def _plain_report(report: Report | None) -> dict[str, Any]:
         "return_reason": report.return_reason,
         "extension": extension.state if extension else None,
         "proofs": {kind.value: len(ids) for kind, ids in report.proofs.items()},
+        "rejected_photos": list(report.rejected_photos),
     })
 
 

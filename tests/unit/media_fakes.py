@@ -29,6 +29,13 @@ class MemoryPhotos:
         self.stored[key] = saved
         return saved
 
+    def confirmed_duplicates(self, brand_id: str, dealer_code: str, period: str
+                             ) -> int:
+        return sum(1 for photo in self.stored.values()
+                   if (photo.brand_id, photo.dealer_code, photo.period)
+                   == (brand_id, dealer_code, period)
+                   and photo.has_confirmed_duplicate)
+
 
 @dataclass
 class MemoryHashes:
