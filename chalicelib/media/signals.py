@@ -18,7 +18,7 @@ from chalicelib.network.ports import DealerRepository
 from chalicelib.notification_prefs.kinds import NotificationKind
 from chalicelib.notification_prefs.notifier import Notifier
 from chalicelib.placements import service as placements
-from chalicelib.placements.model import ReportNotFound
+from chalicelib.placements.model import PlacementNotFound, ReportNotFound
 from chalicelib.placements.service import Ports as PlacementPorts
 
 
@@ -75,8 +75,11 @@ def flag_decided(
         placements.reject_report_photo(placement_ports, caller, photo.placement_id,
                                        photo.photo_id, flag.kind.value,
                                        rejection_reason(photo, flag))
-    except ReportNotFound:
-        # The placement was cancelled before it was reported: nothing to return.
+    except (ReportNotFound, PlacementNotFound):
+        # NOTE: nothing to return when the placement was cancelled before it
+        # was reported (its report is gone), or when the placements package
+        # does not hold the photo's placement (the listed stand-in gate of
+        # `chalicelib.media.placements`); the decision on the flag stands.
         return
 
 
