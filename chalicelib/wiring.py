@@ -26,6 +26,7 @@ from chalicelib.access.tokens import (
 )
 from chalicelib.audit.dynamo import DynamoAuditLog
 from chalicelib.audit.ports import AuditLog
+from chalicelib.bonus.announcements import NotifiedStatements
 from chalicelib.bonus.dynamo import (
     DynamoBrandDirectory,
     DynamoLedgerOutbox,
@@ -487,6 +488,7 @@ def bonus() -> BonusPorts:
         exports=S3Exports(_client("s3"), resources.EXPORTS.name),
         clock=clock(),
         directory=DynamoBrandDirectory(),
+        announcer=NotifiedStatements(notifier(), users()),
     )
 # Integrations, analytics and the BI export (chalicelib/integrations).
 

@@ -177,3 +177,20 @@ class ExportStore(Protocol):
 
 class BrandDirectory(Protocol):
     def all_brands(self) -> list[Brand]: ...
+
+
+class StatementAnnouncer(Protocol):
+    def published(
+        self, brand_id: str, run_id: str, period: str, dealer_codes: Sequence[str]
+    ) -> None:
+        """Tell each dealer's users that its statement of the final run
+        `run_id` is published. Called on every publish of the run (a repeat
+        too): the adapter tells each user once per run and dealer."""
+        ...
+
+
+class NoAnnouncements:
+    def published(
+        self, brand_id: str, run_id: str, period: str, dealer_codes: Sequence[str]
+    ) -> None:
+        return None

@@ -54,10 +54,12 @@ from chalicelib.bonus.ports import (
     BrandDirectory,
     ExportStore,
     LedgerPoster,
+    NoAnnouncements,
     PeriodReadiness,
     PeriodRepository,
     ProgramRepository,
     RunRepository,
+    StatementAnnouncer,
 )
 from chalicelib.bonus.program import (
     PERIOD_PATTERN,
@@ -102,6 +104,7 @@ class BonusPorts:
     directory: BrandDirectory | None = None
     batch_size: int = BATCH_SIZE
     currency_by_brand: dict[str, str] = field(default_factory=dict)
+    announcer: StatementAnnouncer = field(default_factory=NoAnnouncements)
 
 
 # programs
@@ -419,6 +422,8 @@ def publish_run(ports: BonusPorts, caller: Caller, run_id: str) -> tuple[BonusRu
     ports.ledger.post(entries)
     ports.runs.mark_published(run.brand_id, run.run_id, ports.clock())
     _point_period_at(ports, run)
+    dealers = [stored.dealer_code for stored in ports.runs.statements(run.run_id)]
+    ports.announcer.published(run.brand_id, run.run_id, run.period, dealers)
     published = ports.runs.get(run.brand_id, run.run_id) or run
     return published, len(entries)
 

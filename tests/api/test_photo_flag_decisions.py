@@ -2,7 +2,6 @@
 confirmed duplicate sends the report back to the dealer, audited and told,
 and counts for the bonus; a dismissal changes nothing in the report."""
 
-import json
 from datetime import UTC, datetime
 
 import boto3
