@@ -858,6 +858,7 @@ def answer_survey(request: ApiRequest, survey_id: str) -> ResponseReply:
     response = surveys.answer_survey(
         wiring.surveys(), wiring.survey_responses(), wiring.clock(), request.caller,
         survey_id, body.dealer, body.answer_list(),
+        answered=wiring.survey_answered(),
     )
     return ResponseReply.of(response)
 

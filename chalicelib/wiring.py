@@ -140,8 +140,10 @@ from chalicelib.placements.ports import EveryFollower, Followers, PlacementStore
 from chalicelib.placements.service import Ports as PlacementPorts
 from chalicelib.settings import DEV_CLIENT_ID, DEV_ISSUER, Settings, resource_name
 from chalicelib.surveys.dynamo import DynamoResponses, DynamoSurveys
+from chalicelib.surveys.model import Survey, SurveyResponse
 from chalicelib.surveys.ports import ExportFiles, ResponseRepository, SurveyRepository
 from chalicelib.surveys.s3 import S3ExportFiles
+from chalicelib.surveys.service import record_answered
 from chalicelib.web.idempotency import IdempotencyGuard
 
 _overrides: dict[str, Any] = {}
@@ -326,6 +328,11 @@ def surveys() -> SurveyRepository:
 @_overridable
 def survey_responses() -> ResponseRepository:
     return DynamoResponses()
+
+
+def survey_answered() -> Callable[[Survey, SurveyResponse], None]:
+    """Records that the dealer answered, for the bonus of the survey's period."""
+    return partial(record_answered, bonus_facts(), brands())
 
 
 @_overridable

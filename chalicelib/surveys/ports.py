@@ -32,3 +32,11 @@ class ExportFiles(Protocol):
     ) -> tuple[str, datetime]:
         """Store the file and return a presigned link to it and its expiry."""
         ...
+
+
+class SurveyFacts(Protocol):
+    """The bonus fact an answer sets (`bonus.ports.FactsRecorder`)."""
+
+    def record_survey(
+        self, brand_id: str, period: str, dealer_code: str, answered: bool
+    ) -> None: ...

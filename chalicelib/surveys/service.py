@@ -1,8 +1,10 @@
 """Use cases of surveys: create, list, answer, and read or export results."""
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from chalicelib.access.model import Caller
 from chalicelib.access.policy import Action, can_see, ensure_permitted
@@ -15,7 +17,7 @@ from chalicelib.audience import (
     users_serving,
 )
 from chalicelib.clock import Clock
-from chalicelib.network.ports import DealerRepository
+from chalicelib.network.ports import BrandRepository, DealerRepository
 from chalicelib.notification_prefs.kinds import NotificationKind
 from chalicelib.notification_prefs.notifier import Notifier
 from chalicelib.paging import Page
@@ -32,7 +34,12 @@ from chalicelib.surveys.model import (
     SurveyResponse,
     checked_answers,
 )
-from chalicelib.surveys.ports import ExportFiles, ResponseRepository, SurveyRepository
+from chalicelib.surveys.ports import (
+    ExportFiles,
+    ResponseRepository,
+    SurveyFacts,
+    SurveyRepository,
+)
 from chalicelib.surveys.results import SurveyResults, survey_results
 from chalicelib.surveys.xlsx import results_workbook
 
@@ -122,9 +129,11 @@ def answer_survey(
     survey_id: str,
     dealer_code: str | None,
     answers: list[Answer],
+    answered: Callable[[Survey, SurveyResponse], None] = lambda _s, _r: None,
 ) -> SurveyResponse:
     """The caller's answer for one of its dealers: the first one, or a change
-    of it while the survey is open. A lost race is a conflict."""
+    of it while the survey is open. A lost race is a conflict. `answered`
+    hears of every stored answer (a change too), so it must be idempotent."""
     survey = get_survey(surveys, caller, survey_id)
     ensure_permitted(caller, Action.ANSWER_SURVEYS)
     now = clock()
@@ -135,12 +144,29 @@ def answer_survey(
 
     existing = responses.get(caller.brand_id, survey_id, dealer, caller.user_id)
     if existing is not None:
-        return responses.save(existing.changed(checked, now), existing.version)
-    response = SurveyResponse(
-        brand_id=caller.brand_id, survey_id=survey_id, user_id=caller.user_id,
-        dealer_code=dealer, answers=checked, submitted_at=now, updated_at=now,
-    )
-    return responses.save(response, expected_version=None)
+        saved = responses.save(existing.changed(checked, now), existing.version)
+    else:
+        response = SurveyResponse(
+            brand_id=caller.brand_id, survey_id=survey_id, user_id=caller.user_id,
+            dealer_code=dealer, answers=checked, submitted_at=now, updated_at=now,
+        )
+        saved = responses.save(response, expected_version=None)
+    answered(survey, saved)
+    return saved
+
+
+def record_answered(
+    facts: SurveyFacts,
+    brands: BrandRepository,
+    survey: Survey,
+    response: SurveyResponse,
+) -> None:
+    """The dealer answered the survey of its period: a bonus fact. A survey's
+    period is the month it opens in, on the brand's calendar."""
+    brand = brands.get(survey.brand_id)
+    zone = ZoneInfo(brand.time_zone if brand else "UTC")
+    period = survey.opens_at.astimezone(zone).strftime("%Y-%m")
+    facts.record_survey(survey.brand_id, period, response.dealer_code, True)
 
 
 def results_of(

@@ -211,3 +211,17 @@ def test_a_survey_must_close_after_it_opens(surveys):
 
     assert reply.status_code == 422
     assert json_of(reply)["code"] == "invalid_survey_period"
+
+
+def test_an_answer_counts_for_the_dealers_bonus_of_the_surveys_period(surveys):
+    opens = datetime(2026, 5, 31, 22, 30, tzinfo=UTC)   # 1 June in Moscow
+    survey_id = surveys.create(opens_at=opens.isoformat())["survey_id"]
+
+    first = surveys.answer(survey_id, "AUR-KGD-01", 8)
+    changed = surveys.answer(survey_id, "AUR-KGD-01", 9)
+
+    assert first.status_code == changed.status_code == 200
+    facts = wiring.bonus_facts().for_dealers("aurora", "2026-06",
+                                             ["AUR-KGD-01", "AUR-MSK-01"])
+    assert facts["AUR-KGD-01"].survey_answered is True
+    assert facts["AUR-MSK-01"].survey_answered is None
