@@ -61,7 +61,7 @@ PLACEHOLDERS: dict[Kind, frozenset[str]] = {
         {"placement_id", "dealer", "due_at", "status", "days_before", "reason"}
     ),
     Kind.PHOTO_FLAGGED: frozenset(
-        {"photo_id", "placement_id", "dealer", "flag", "reason"}
+        {"photo_id", "placement_id", "dealer", "flag", "reason", "status", "due_at"}
     ),
     Kind.STATEMENT_PUBLISHED: frozenset({"bonus_run_id", "dealer", "period"}),
     Kind.SURVEY_PUBLISHED: frozenset({"survey_id", "title", "closes_at"}),
