@@ -192,7 +192,8 @@ def test_the_lock_job_costs_the_same_whatever_the_number_of_open_reports(clock):
     # One query of the sparse index, then per locked report one transaction
     # and its event's delivery; the 12 open reports not yet due cost nothing.
     assert first == second
-    assert first["Query"] == 1 + 2  # index + the brand's users, per event
+    # index + per event: the brand's users and the brand's templates
+    assert first["Query"] == 1 + 2 * 2
     assert first["TransactWriteItems"] == 2
     assert idle == {"locked": 0, "Query": 1}
 
@@ -271,9 +272,10 @@ def test_the_deadline_job_reads_only_what_came_due(clock, open_not_due):
     print(f"open not due {open_not_due}: {dict(requests)}")
     assert len(locked) == 5 and reminded == []
     # 2 index queries, and for each of the 5 locked reports: 1 transaction,
-    # 1 query of the brand's users, 1 put per recipient, 1 outbox update.
-    assert dict(requests) == {"Query": 2 + 5, "TransactWriteItems": 5,
-                              "PutItem": 5, "UpdateItem": 5}
+    # 1 query of the brand's users, 1 of its templates, and per recipient its
+    # preferences read and its feed put; 1 outbox update.
+    assert dict(requests) == {"Query": 2 + 5 * 2, "TransactWriteItems": 5,
+                              "GetItem": 5, "PutItem": 5, "UpdateItem": 5}
 
 
 def test_a_bonus_run_posts_its_compensations_once_and_only_its_own_kinds(clock):
