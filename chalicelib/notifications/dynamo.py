@@ -77,13 +77,14 @@ class NotificationModel(Model):
 
 
 class DynamoOutbox:
-    def record_once(self, event: Event) -> Event:
+    def record_once(self, event: Event) -> Event | None:
         try:
             event_item(event).save(condition=EventModel.event_id.does_not_exist())
         except PutError as exc:
             if exc.cause_response_code != "ConditionalCheckFailedException":
                 raise
-            return _event(EventModel.get(event.event_id, consistent_read=True))
+            stored = EventModel.get(event.event_id, consistent_read=True)
+            return _event(stored) if stored.pending else None
         return event
 
     def delivered(self, event_id: str) -> None:

@@ -26,8 +26,9 @@ class Feed(Protocol):
 class Outbox(Protocol):
     """Events stored with the change that raised them, until delivered."""
 
-    def record_once(self, event: Event) -> Event:
-        """Store the event, pending, unless stored already; the stored one."""
+    def record_once(self, event: Event) -> Event | None:
+        """Store the event, pending, unless stored already. The stored event
+        while it is still pending; None once it has been delivered."""
         ...
 
     def delivered(self, event_id: str) -> None: ...

@@ -63,7 +63,8 @@ class Delivery:
 class FeedNotifier:
     """The `Notifier` port on this package: the event is stored once (a
     redelivered call finds it and keeps its first time, so notification ids
-    stay the same), then delivered as every other event."""
+    stay the same), then delivered as every other event; a call for an event
+    already delivered does nothing more."""
 
     delivery: Delivery
 
@@ -77,7 +78,9 @@ class FeedNotifier:
     ) -> None:
         event = named_event(event_id, brand_id, recipients, kind, params,
                             self.delivery.clock())
-        deliver_event(self.delivery, self.delivery.outbox.record_once(event))
+        pending = self.delivery.outbox.record_once(event)
+        if pending is not None:
+            deliver_event(self.delivery, pending)
 
 
 def named_event(
@@ -142,9 +145,8 @@ def recipients(users: UserRepository, event: Event) -> list[User]:
     """The enabled users of the event's brand it concerns: those it names,
     or its audience."""
     if event.audience is None:
-        named = (users.get(user_id) for user_id in event.recipients)
-        return [user for user in named if user is not None
-                and user.brand_id == event.brand_id and not user.disabled]
+        return [user for user in _named_users(users, event)
+                if user.brand_id == event.brand_id and not user.disabled]
     return [user for user in _brand_users(users, event.brand_id)
             if not user.disabled and _concerns(user, event)]
 
@@ -170,6 +172,20 @@ def _concerns(user: User, event: Event) -> bool:
     if event.audience is Audience.DEALER:
         return user.role is Role.DEALER_USER and event.dealer_code in user.dealer_codes
     return sees_region(user, event.region)
+
+
+NAMED_READS = 10
+"""Up to this many named recipients are read one by one; more, and the
+brand's users are listed once instead (a page holds 200)."""
+
+
+def _named_users(users: UserRepository, event: Event) -> list[User]:
+    if len(event.recipients) <= NAMED_READS:
+        found = (users.get(user_id) for user_id in event.recipients)
+        return [user for user in found if user is not None]
+    wanted = set(event.recipients)
+    return [user for user in _brand_users(users, event.brand_id)
+            if user.user_id in wanted]
 
 
 def _brand_users(users: UserRepository, brand_id: str) -> Iterator[User]:

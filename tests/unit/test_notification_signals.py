@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from chalicelib.access.model import Role, User
 from chalicelib.channels.model import ProofKind
 from chalicelib.media.model import Flag, FlagKind, FlagState, MatchedPhoto, Photo
 from chalicelib.media.signals import rejection_reason
@@ -19,9 +20,10 @@ from chalicelib.notifications.kinds import (
     template_params,
 )
 from chalicelib.notifications.model import Audience, Event
-from chalicelib.notifications.service import named_event
+from chalicelib.notifications.service import named_event, recipients
 from chalicelib.placements.deadlines import end_of_day
 from chalicelib.placements.model import PlacementStatus, Report, ReportStatus
+from tests.fakes import InMemoryUsers
 
 NOW = datetime(2026, 5, 20, 9, 0, tzinfo=UTC)
 DUE_AT = end_of_day(date(2026, 5, 31), "Europe/Kaliningrad")
@@ -104,6 +106,27 @@ def test_a_notifier_call_is_an_event_for_the_users_it_names_once_each():
     assert event.audience is None
     assert event.entity == "creative:cr-1"
     assert template_params(event) == {"title": "Щиты", "creative_id": "cr-1"}
+
+
+def _dealer_user(n: int, brand: str = "aurora", disabled: bool = False) -> User:
+    return User(user_id=f"{brand}-dealer-{n}", brand_id=brand,
+                email=f"d{n}@{brand}.example", name=f"Дилер {n}",
+                role=Role.DEALER_USER, dealer_codes=("AUR-KGD-01",),
+                disabled=disabled)
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_named_recipients_are_the_enabled_users_of_the_events_brand(count):
+    users = InMemoryUsers(*(_dealer_user(n) for n in range(count)),
+                          _dealer_user(99, disabled=True), _dealer_user(1, "taiga"))
+    named = [f"aurora-dealer-{n}" for n in range(count)]
+    named += ["aurora-dealer-99", "taiga-dealer-1", "nobody"]
+    event = named_event("survey:aurora:sv-1", "aurora", named,
+                        Kind.SURVEY_PUBLISHED, {"survey_id": "sv-1"}, NOW)
+
+    found = recipients(users, event)
+
+    assert sorted(user.user_id for user in found) == sorted(named[:count])
 
 
 # --- a confirmed flag on a report's photo -----------------------------------
