@@ -63,7 +63,10 @@ def run(url: str) -> dict[str, Any]:
 
     found = _ids(url, "?q=баннеры", standard)
     hidden = _ids(url, "?q=баннеры", flagship)
-    told = _feed(url, standard, creative_id)
+    # The event runner tells the dealers right after the version is stored.
+    started = time.monotonic()
+    told = _feed(url, standard, creative_id, wait_seconds=15)
+    told_after = round(time.monotonic() - started, 2)
     not_told = _feed(url, flagship, creative_id)
     download = requests.get(f"{url}/v1/creatives/{creative_id}/download",
                             headers=standard, timeout=10).json()
@@ -76,6 +79,7 @@ def run(url: str) -> dict[str, Any]:
         "standard_dealer_finds_it_by_q_баннеры": creative_id in found,
         "flagship_dealer_finds_it": creative_id in hidden,
         "standard_dealer_is_told": told,
+        "told_seconds_after_published": told_after,
         "flagship_dealer_is_told": not_told,
         "download_content_disposition": disposition,
         "survey": _survey(url, manager, standard),
@@ -114,11 +118,18 @@ def _until_published(url: str, creative_id: str, headers: dict) -> dict:
     sys.exit("the upload was not processed within 30 s")
 
 
-def _feed(url: str, headers: dict, creative_id: str) -> list[str]:
-    """Subjects of the caller's notifications about the creative."""
-    page = requests.get(f"{url}/v1/notifications", headers=headers, timeout=10)
-    return [n["subject"] for n in page.json()["items"]
-            if n["entity"] == f"creative:{creative_id}"]
+def _feed(url: str, headers: dict, creative_id: str, wait_seconds: float = 0
+          ) -> list[str]:
+    """Subjects of the caller's notifications about the creative, waiting up
+    to `wait_seconds` for the first."""
+    until = time.monotonic() + wait_seconds
+    while True:
+        page = requests.get(f"{url}/v1/notifications", headers=headers, timeout=10)
+        found = [n["subject"] for n in page.json()["items"]
+                 if n["entity"] == f"creative:{creative_id}"]
+        if found or time.monotonic() >= until:
+            return found
+        time.sleep(0.5)
 
 
 def _ids(url: str, query: str, headers: dict) -> list[str]:
