@@ -200,6 +200,8 @@ FUNCTIONS: dict[str, FunctionSpec] = {
             # Reads the upload, claims it (tag), writes the index snapshot.
             buckets=(BucketAccess(resources.PHOTOS,
                                   (*_UPLOADS, Objects.TAG)),),
+            # Managers hear of new flags by e-mail.
+            sends_mail=True,
         ),
         layers=("imaging",),
     ),
@@ -211,6 +213,8 @@ FUNCTIONS: dict[str, FunctionSpec] = {
             # Reads the original, writes previews and the search snapshot.
             buckets=(BucketAccess(resources.CREATIVES,
                                   (*_UPLOADS, Objects.TAG)),),
+            # Dealers hear of a new creative by e-mail.
+            sends_mail=True,
         ),
         layers=("imaging",),
     ),
@@ -225,7 +229,9 @@ FUNCTIONS: dict[str, FunctionSpec] = {
         timeout_seconds=300,
         access=Access(
             tables=("reports", "audit", "notification-events", "notifications"),
-            read_tables=("users",),
+            # Delivery follows each user's preferences and the brand's texts.
+            read_tables=("users", "notification-preferences",
+                         "notification-templates"),
             sends_mail=True,
         ),
     ),
