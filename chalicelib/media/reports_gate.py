@@ -1,6 +1,7 @@
 """The photo feature's view of placements and reports, on the placements
-package: who may add photos to which report, and counting an accepted photo
-towards the report's proof rule."""
+package: who may add photos to which report, counting an accepted photo
+towards the report's proof rule, and taking a confirmed flagged photo out of
+it (the report goes back to the dealer)."""
 
 from collections.abc import Callable
 
@@ -38,3 +39,13 @@ class ReportsGate:
 def count_as_proof(ports: Ports, placement_id: str, photo_id: str) -> None:
     """A processed photo counts once towards its report's photo proof."""
     placements.attach_proof(ports, placement_id, ProofKind.PHOTO, photo_id)
+
+
+def reject_as_proof(
+    ports: Ports, caller: Caller, placement_id: str, photo_id: str, flag: str,
+    reason: str,
+) -> None:
+    """A manager confirmed a flag on the photo: it no longer counts as proof
+    and a sent report goes back to the dealer (`placements.reject_report_photo`)."""
+    placements.reject_report_photo(ports, caller, placement_id, photo_id, flag,
+                                   reason)

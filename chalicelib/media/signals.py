@@ -14,10 +14,10 @@ from chalicelib.access.ports import UserRepository
 from chalicelib.audience import every_user, managers_seeing
 from chalicelib.media.model import Flag, FlagKind, FlagState, Photo
 from chalicelib.media.ports import PhotoRepository
+from chalicelib.media.reports_gate import reject_as_proof
 from chalicelib.network.ports import DealerRepository
 from chalicelib.notification_prefs.kinds import NotificationKind
 from chalicelib.notification_prefs.notifier import Notifier
-from chalicelib.placements import service as placements
 from chalicelib.placements.model import PlacementNotFound, ReportNotFound
 from chalicelib.placements.service import Ports as PlacementPorts
 
@@ -61,7 +61,7 @@ def flag_decided(
     flag: Flag,
 ) -> None:
     """After a manager's decision: a confirmed flag returns the report (see
-    `placements.reject_report_photo`); a dismissed one changes nothing."""
+    `reports_gate.reject_as_proof`); a dismissed one changes nothing."""
     if flag.state is not FlagState.CONFIRMED:
         return
     if flag.kind is FlagKind.DUPLICATE:
@@ -72,9 +72,8 @@ def flag_decided(
     if photo.archived:
         return
     try:
-        placements.reject_report_photo(placement_ports, caller, photo.placement_id,
-                                       photo.photo_id, flag.kind.value,
-                                       rejection_reason(photo, flag))
+        reject_as_proof(placement_ports, caller, photo.placement_id, photo.photo_id,
+                        flag.kind.value, rejection_reason(photo, flag))
     except (ReportNotFound, PlacementNotFound):
         # NOTE: nothing to return when the placement was cancelled before it
         # was reported (its report is gone), or when the placements package
