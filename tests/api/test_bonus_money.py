@@ -309,3 +309,39 @@ def test_another_dealer_or_brand_sees_none_of_the_touched_routes(desk):
     assert taiga_closes.status_code == 200
     assert after["status"] == "draft"
     assert [p.placement_id for p in _stored_facts(desk).placements] == [pid]
+
+
+class FailingOnChange:
+    """The facts recorder with its follower path broken, as a DynamoDB outage
+    right after the commit would leave it; the close still works."""
+
+    def __init__(self, real) -> None:
+        self.real = real
+
+    def placement_changed(self, placement_id: str) -> None:
+        raise ConnectionError("bonus-facts unreachable")
+
+    def dealer_changed(self, brand_id: str, dealer_code: str, period: str) -> None:
+        self.real.dealer_changed(brand_id, dealer_code, period)
+
+    def period_refreshed(self, brand_id: str, period: str) -> int:
+        return self.real.period_refreshed(brand_id, period)
+
+
+def test_a_failed_follower_keeps_the_change_and_the_close_catches_the_facts_up(
+    desk,
+):
+    wiring.use(placement_facts=FailingOnChange(wiring.placement_facts()))
+
+    placement = _approved(desk)
+    stored = desk.ok("GET", f"/v1/placements/{placement['placement_id']}",
+                     desk.dealer)
+    before_close = _stored_facts(desk).placements
+    blocked = _close(desk)
+
+    assert stored["status"] == "approved"
+    assert before_close is None
+    assert json_of(blocked)["details"]["blockers"][0]["placement_id"] == (
+        placement["placement_id"])
+    assert [p.placement_id for p in _stored_facts(desk).placements] == [
+        placement["placement_id"]]
