@@ -16,6 +16,12 @@ logs it with its ids ("bonus facts not recorded") and the figures catch up
 on the dealer's next change of that period, and for every dealer when the
 period is closed (`PlacementsReadiness`), which the daily close schedule
 tries every day from the brand's close day on.
+
+Limitation: two changes of one dealer's placements of a period at the same
+moment each recompute and record the section whole; the one that read
+earlier can write last, leaving the facts one change behind until the
+dealer's next change or the close. A version on the facts section (write
+only if what was read is still the newest) would close that gap.
 """
 
 from collections.abc import Iterator
