@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 
 from chalicelib.bonus.model import next_period
 from devstack.bonus_demo import last_period
+from tests.e2e.bi import current_tables, query
 from tests.e2e.client import Client, every_dealer_code, wait_for
 
 pytestmark = pytest.mark.e2e
@@ -131,7 +132,7 @@ def test_manager_prepares_next_months_program_from_last_months_and_replays_it(
 
 
 def test_month_end_closes_runs_and_publishes_and_the_dealer_sees_why(
-    running_stack, manager, dealer, record_property
+    running_stack, manager, dealer, record_property, tmp_path
 ):
     # given: last month's published program, and a dealer elsewhere and
     # another brand's manager who must see nothing of it
@@ -233,6 +234,35 @@ def test_month_end_closes_runs_and_publishes_and_the_dealer_sees_why(
     booked = budget.json()["total"]
     assert Decimal(booked["compensated"]["amount"]) == by_kind["compensation"] > 0
     assert Decimal(booked["penalized"]["amount"]) == by_kind["penalty"] < 0
+
+    # then: the network view shows the final bonus, and the BI bucket gets
+    # the month's statements, exported after the publication
+    view = manager.get("/v1/analytics/network", period=PERIOD).json()
+    kaliningrad = next(row for row in view["dealers"] if row["dealer"] == KGD)
+    assert kaliningrad["bonus_kind"] == "final"
+    assert Decimal(kaliningrad["bonus"]["amount"]) == statement_total
+    assert Decimal(view["totals"]["bonus"]["amount"]) == Decimal(
+        run["total"]["amount"])
+    published_at = published.json()["run"]["published_at"]
+    export = wait_for(lambda: latest_export(manager, PERIOD),
+                      lambda export: export is not None
+                      and export["created_at"] >= published_at
+                      and export["status"] == "published",
+                      f"an export of {PERIOD} after the publication", seconds=60)
+    assert export is not None
+    tables = current_tables(running_stack, export["manifest"], tmp_path)
+    [(lines_total,)] = query("select sum(amount) from {lines} where bonus_run_id = ?",
+                             run_id, lines=tables["statement_lines"])
+    [(statements, final, total)] = query(
+        "select count(*), bool_and(final), sum(total) from {statements}"
+        " where bonus_run_id = ?", run_id, statements=tables["statements"])
+    assert lines_total == total == Decimal(run["total"]["amount"])
+    assert (statements, final) == (run["dealers"], True)
+
+
+def latest_export(manager: Client, period: str) -> dict[str, Any] | None:
+    exports = manager.get("/v1/exports", limit="10").json()["items"]
+    return next((e for e in exports if e["period"] == period), None)
 
 
 def amount_from_inputs(line: dict[str, Any]) -> Decimal:

@@ -14,11 +14,8 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-import boto3
-import duckdb
 import pytest
 import requests
 from openpyxl import Workbook
@@ -26,9 +23,9 @@ from openpyxl import Workbook
 from chalicelib.bonus.model import next_period
 from chalicelib.integrations.secrets import CALLTOUCH, DISTRIBUTOR
 from devstack.bonus_demo import last_period
-from devstack.local import REGION, STAGE
+from devstack.local import STAGE
+from tests.e2e.bi import column_types, current_tables, emulator_client, query
 from tests.e2e.client import Client, wait_for
-from tests.e2e.conftest import Stack
 from tests.fake_sources.calls import call, request
 from tests.fake_sources.calltouch import FakeCalltouch, Site
 from tests.fake_sources.distributor import FakeDistributor
@@ -296,11 +293,6 @@ def dealer_row(view: dict[str, Any], code: str) -> dict[str, Any]:
     return next(row for row in view["dealers"] if row["dealer"] == code)
 
 
-def emulator_client(stack: Stack, service: str) -> Any:
-    return boto3.client(service, region_name=REGION,
-                        endpoint_url=f"http://127.0.0.1:{stack.emulator_port}")
-
-
 def give_secret(client: Any, kind: str, entries: dict[str, Any]) -> None:
     """Add entries to the stack's secret of `kind` (its name as the
     integrations README documents it)."""
@@ -312,35 +304,3 @@ def give_secret(client: Any, kind: str, entries: dict[str, Any]) -> None:
         return
     client.put_secret_value(SecretId=name,
                             SecretString=json.dumps({**current, **entries}))
-
-
-def current_tables(stack: Stack, manifest_key: str, folder: Path
-                   ) -> dict[str, list[str]]:
-    """Follow the period's manifest of every table, as a BI tool does, and
-    download the parquet files it names."""
-    s3 = emulator_client(stack, "s3")
-    bucket = f"dmm-{STAGE}-bi"  # as the integrations README names it
-    manifest = json.loads(s3.get_object(Bucket=bucket, Key=manifest_key)
-                          ["Body"].read())
-    tables: dict[str, list[str]] = {}
-    for table, current in manifest["tables"].items():
-        tables[table] = []
-        for url in current["files"]:
-            key = url.removeprefix(f"s3://{bucket}/")
-            path = folder / key
-            path.parent.mkdir(parents=True, exist_ok=True)
-            s3.download_file(bucket, key, str(path))
-            tables[table].append(str(path))
-    return tables
-
-
-def query(sql: str, **tables: list[str]) -> list[tuple[Any, ...]]:
-    relations = {name: f"read_parquet({files!r}, hive_partitioning = true)"
-                 for name, files in tables.items()}
-    return duckdb.sql(sql.format(**relations)).fetchall()
-
-
-def column_types(files: list[str]) -> dict[str, str]:
-    described = query("select column_name, column_type from "
-                      "(describe select * from {t})", t=files)
-    return {str(name): str(kind) for name, kind in described}
