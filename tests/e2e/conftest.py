@@ -19,14 +19,6 @@ import requests
 
 DMM = str(Path(sys.executable).parent / "dmm")
 BOOT_SECONDS = 90
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def checkout_env(**extra: str) -> dict[str, str]:
-    """The environment for `dmm`, with this checkout's code first on the path
-    (the editable install may point at another worktree)."""
-    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
-    return {**os.environ, "PYTHONPATH": path, **extra}
 
 
 @dataclass
@@ -37,7 +29,7 @@ class Stack:
 
     def token(self, *args: str) -> str:
         printed = subprocess.run([DMM, "token", *args], check=True,
-                                 capture_output=True, text=True, env=checkout_env())
+                                 capture_output=True, text=True)
         return printed.stdout.strip()
 
     def headers(self, *args: str, **extra: str) -> dict[str, str]:
@@ -56,7 +48,7 @@ def start(api_port: int, emulator_port: int) -> subprocess.Popen:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env=checkout_env(PYTHONUNBUFFERED="1"),
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
 
 
