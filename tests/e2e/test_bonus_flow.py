@@ -233,7 +233,13 @@ def test_month_end_closes_runs_and_publishes_and_the_dealer_sees_why(
     assert budget.status_code == 200, budget.text
     booked = budget.json()["total"]
     assert Decimal(booked["compensated"]["amount"]) == by_kind["compensation"] > 0
-    assert Decimal(booked["penalized"]["amount"]) == by_kind["penalty"] < 0
+    # The ledger books a penalty as the amount taken back (its own direction
+    # is positive); the statement shows it negative.
+    assert Decimal(booked["penalized"]["amount"]) == -by_kind["penalty"] > 0
+    compensated_by_channel = {
+        line["channel_id"]: Decimal(line["compensated"]["amount"])
+        for line in budget.json()["lines"] if Decimal(line["compensated"]["amount"])}
+    assert set(compensated_by_channel) <= {"outdoor", "radio"}
 
     # then: the network view shows the final bonus, and the BI bucket gets
     # the month's statements, exported after the publication
