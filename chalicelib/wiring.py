@@ -498,7 +498,8 @@ def bonus() -> BonusPorts:
 
 @_overridable
 def integration_secrets() -> IntegrationSecrets:
-    return SecretsManagerSecrets(_client("secretsmanager"))
+    return SecretsManagerSecrets(_client("secretsmanager"),
+                                 settings().secrets_max_age_seconds)
 
 
 @_overridable

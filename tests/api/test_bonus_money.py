@@ -347,22 +347,20 @@ def test_a_failed_follower_keeps_the_change_and_the_close_catches_the_facts_up(
         placement["placement_id"]]
 
 
-def test_the_demo_seeds_placements_through_the_lifecycle_and_the_follower_records_them(
-    demo,
-):
-    from devstack.bonus_demo import seed_demo_placements
-    from devstack.demo import load_all
+def test_the_demo_placements_give_the_facts_the_placements_recorder_derives(demo):
+    from devstack.bonus_demo import seed_bonus_facts
 
-    [aurora] = [brand for brand in load_all() if brand.brand.brand_id == "aurora"]
+    seed_bonus_facts(PERIOD)
+    seeded = wiring.bonus_facts().for_period("aurora", PERIOD)
+    wiring.placement_facts().period_refreshed("aurora", PERIOD)
+    derived = wiring.bonus_facts().for_period("aurora", PERIOD)
+    seed_bonus_facts(PERIOD)
+    again = wiring.bonus_facts().for_period("aurora", PERIOD)
 
-    made = seed_demo_placements(aurora, PERIOD)
-    first = wiring.bonus_facts().for_period("aurora", PERIOD)
-    again = seed_demo_placements(aurora, PERIOD)
-
-    [(code, facts)] = first.items()
-    states = {p.report_state.value for p in facts.placements or ()}
-    assert (made, again) == (2, 0)
-    assert code == "AUR-KGD-01"
-    assert len(facts.placements or ()) == 2
-    assert states <= {"accepted", "accepted_late", "declined"}
-    assert wiring.bonus_facts().for_period("aurora", PERIOD) == first
+    assert len(seeded) == 80
+    assert all(len(facts.placements or ()) == 2 for facts in seeded.values())
+    assert {code: facts.placements for code, facts in derived.items()} == {
+        code: facts.placements for code, facts in seeded.items()}
+    assert {code: facts.budget_plan for code, facts in derived.items()} == {
+        code: facts.budget_plan for code, facts in seeded.items()}
+    assert again == seeded
