@@ -29,7 +29,7 @@ DMM = [sys.executable, "-m", "devstack.cli"]
 BOOT_SECONDS = 90
 
 
-def dmm_env(**extra: str) -> dict[str, str]:
+def checkout_env(**extra: str) -> dict[str, str]:
     """The environment of a `dmm` process: this checkout's code first."""
     path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
     return {**os.environ, "PYTHONPATH": path, "PYTHONUNBUFFERED": "1", **extra}
@@ -55,7 +55,7 @@ class Stack:
 
     def dmm(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
         """`dmm ARGS` against this stack's emulator."""
-        env = dmm_env(DMM_EMULATOR_PORT=str(self.emulator_port))
+        env = checkout_env(DMM_EMULATOR_PORT=str(self.emulator_port))
         return subprocess.run([*DMM, *args], cwd=ROOT, env=env, capture_output=True,
                               text=True, timeout=timeout)
 
@@ -85,7 +85,7 @@ def start(api_port: int, emulator_port: int) -> subprocess.Popen:
         stdout=handle,
         stderr=subprocess.STDOUT,
         cwd=ROOT,
-        env=dmm_env(),
+        env=checkout_env(),
     )
     os.close(handle)
     _LOGS[process.pid] = Path(name)
