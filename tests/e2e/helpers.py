@@ -58,10 +58,14 @@ class Api:
 
     def add_dealer_user(self, admin: Person, email: str, name: str,
                         *codes: str) -> Person:
-        body = {"email": email, "name": name, "role": "dealer_user",
-                "dealer_codes": list(codes)}
+        return self.add_user(admin, "dealer_user", email, name,
+                             dealer_codes=list(codes))
+
+    def add_user(self, admin: Person, role: str, email: str, name: str,
+                 **scope: list[str]) -> Person:
+        body = {"email": email, "name": name, "role": role, **scope}
         invited = self.ok("POST", "/v1/users", admin, body, status=201)
-        return self.user("dealer_user", invited["user_id"], email)
+        return self.user(role, invited["user_id"], email)
 
     # --- reading ----------------------------------------------------------
 

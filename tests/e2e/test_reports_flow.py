@@ -6,10 +6,12 @@ ended longer ago than the brand's `report_due_days` allow: the API takes past
 dates, and the deadline follows from the brand rule as for any placement.
 The lock job runs on demand (`dmm job lock_report_deadlines`).
 
-Each test plans its own placements for dealers this module adds, so tests
-share the stack with other modules without reading each other's data. The
-report photos are real photographs (tests/fixtures/photos), a different one
-for every upload here, so that none of them is another's duplicate.
+Each test plans its own placements for dealers this module adds to the
+second demo brand, Taiga, in the Far East: tests share the stack with other
+modules without reading each other's data, and a late report left here
+waiting for a decision keeps no other module from closing a period of the
+first brand. The report photos are real photographs (tests/fixtures/photos),
+a different one for every upload here, so that none is another's duplicate.
 """
 
 import threading
@@ -28,16 +30,17 @@ from tests.e2e.helpers import Api, Person, eventually, mail_to
 
 pytestmark = pytest.mark.e2e
 
-REGION = "Калининградская область"
-ZONE = "Europe/Kaliningrad"
+REGION = "Приморский край"
+ZONE = "Asia/Vladivostok"
 RUB = "RUB"
 
 
 @dataclass
 class Desk:
-    """The people of this module: the brand's admin and two managers, and the
-    users of three dealers it adds (one for the whole lifecycle, one for the
-    other scenarios, one as the stranger), and another brand's staff."""
+    """The people of this module: the brand's admin, its manager and a
+    regional manager the admin invites, the users of three dealers it adds
+    (one for the whole lifecycle, one for the other scenarios, one as the
+    stranger), and another brand's staff."""
 
     api: Api
     stack: Stack
@@ -53,9 +56,9 @@ class Desk:
 
 
 DEALERS = {
-    "AUR-SVT-01": ("Аврора Светлогорск", "Светлогорск"),
-    "AUR-ZLG-01": ("Аврора Зеленоградск", "Зеленоградск"),
-    "AUR-BLT-01": ("Аврора Балтийск", "Балтийск"),
+    "TAI-NHK-01": ("Тайга Авто Находка", "Находка"),
+    "TAI-USR-01": ("Тайга Авто Уссурийск", "Уссурийск"),
+    "TAI-ART-01": ("Тайга Авто Артём", "Артём"),
 }
 LIFECYCLE, DEALER, STRANGER = DEALERS
 
@@ -63,22 +66,24 @@ LIFECYCLE, DEALER, STRANGER = DEALERS
 @pytest.fixture(scope="module")
 def desk(running_stack: Stack) -> Desk:
     api = Api(running_stack)
-    admin = api.user("importer_admin", "aurora-admin-1")
+    admin = api.user("importer_admin", "taiga-admin-1")
     users = {}
     for code, (name, city) in DEALERS.items():
         api.add_dealer(admin, code, name, city, REGION, ZONE, "standard")
         users[code] = api.add_dealer_user(
             admin, f"marketing.{code.lower()}@example.com", f"Маркетолог {city}",
             code)
+    regional = api.add_user(admin, "importer_manager", "primorye@example.com",
+                            "Менеджер Приморья", regions=[REGION])
     brand = api.ok("GET", "/v1/brand", admin)
     return Desk(
         api=api, stack=running_stack, admin=admin,
-        manager=api.user("importer_manager", "aurora-manager-1"),
-        regional_manager=api.user("importer_manager", "aurora-manager-2"),
+        manager=api.user("importer_manager", "taiga-manager-1"),
+        regional_manager=regional,
         dealer=users[DEALER], lifecycle_dealer=users[LIFECYCLE],
         stranger=users[STRANGER],
-        other_brand_dealer=api.user("dealer_user", "taiga-dealer-1"),
-        other_brand_manager=api.user("importer_manager", "taiga-manager-1"),
+        other_brand_dealer=api.user("dealer_user", "aurora-dealer-1"),
+        other_brand_manager=api.user("importer_manager", "aurora-manager-1"),
         due_days=int(brand["report_due_days"]),
     )
 
@@ -108,7 +113,7 @@ def test_a_placement_goes_from_budget_to_an_accepted_report(desk):
                     reason="Уточните адреса щитов")
     edited = api.ok("PATCH", f"/v1/placements/{draft['placement_id']}", dealer,
                     {"version": returned["version"],
-                     "title": "Щиты: Калининградский пр. 12 и 40",
+                     "title": "Щиты: Океанский пр. 12 и 40",
                      "cost": money("120000.00")})
     again = step(desk, edited, "submit", dealer)
     approved = step(desk, again, "approve", manager,
@@ -475,7 +480,7 @@ def ok(reply: requests.Response) -> Any:
 def plan(desk: Desk, dealer: Person, code: str, starts_on: date, ends_on: date,
          cost: str = "45000.00") -> dict:
     body = {"dealer_code": code, "channel_id": "outdoor",
-            "title": "Билборды на Приморском кольце",
+            "title": "Билборды на Океанском проспекте",
             "starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat(),
             "cost": money(cost)}
     return dict(desk.api.ok("POST", "/v1/placements", dealer, body, status=201))
