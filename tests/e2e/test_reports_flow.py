@@ -392,14 +392,14 @@ def test_another_dealers_or_brands_token_finds_none_of_it(desk, who):
 
 def test_a_dealer_decides_nothing_of_its_own(desk):
     dealer = desk.dealer
-    placement = step(desk, plan(desk, dealer, DEALER, today(),
-                                today() + timedelta(days=4)), "submit", dealer)
+    # Two months ahead: a period whose budget no other test here plans.
+    starts_on = first_of_next_month(first_of_next_month(today()))
+    placement = step(desk, plan(desk, dealer, DEALER, starts_on,
+                                starts_on + timedelta(days=4)), "submit", dealer)
     base = f"/v1/placements/{placement['placement_id']}"
     budget_path = f"/v1/dealers/{DEALER}/budgets/{placement['period']}"
-    budget = desk.api.ok("GET", budget_path, dealer)
-    if budget["version"] == 0:
-        budget = desk.api.ok("PUT", budget_path, dealer, {"lines": [
-            {"channel_id": "outdoor", "plan": money("50000.00")}]})
+    budget = desk.api.ok("PUT", budget_path, dealer, {"lines": [
+        {"channel_id": "outdoor", "plan": money("50000.00")}]})
 
     answers = {
         "approve": desk.api.call("POST", f"{base}/approve", dealer,
