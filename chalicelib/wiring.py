@@ -29,7 +29,6 @@ from chalicelib.audit.ports import AuditLog
 from chalicelib.bonus.announcements import NotifiedStatements
 from chalicelib.bonus.dynamo import (
     DynamoBrandDirectory,
-    DynamoLedgerOutbox,
     DynamoPeriods,
     DynamoPrograms,
     DynamoRuns,
@@ -40,6 +39,7 @@ from chalicelib.bonus.ports import LedgerPoster, PeriodReadiness
 from chalicelib.bonus.s3 import S3Exports
 from chalicelib.bonus.service import BonusPorts
 from chalicelib.bonus.sqs import SqsBatchQueue
+from chalicelib.budgets.bonus_ledger import BudgetLedgerPoster
 from chalicelib.budgets.dynamo import DynamoBudgets, DynamoLedger
 from chalicelib.budgets.ports import BudgetRepository, Ledger
 from chalicelib.budgets.service import BudgetPorts
@@ -135,6 +135,11 @@ from chalicelib.notifications.dynamo import DynamoFeed, DynamoOutbox
 from chalicelib.notifications.ports import Feed, Mailer
 from chalicelib.notifications.service import Delivery, FeedNotifier
 from chalicelib.notifications.ses import SesMailer
+from chalicelib.placements.bonus_facts import (
+    BonusFactsFollower,
+    PlacementFactsRecorder,
+    PlacementsReadiness,
+)
 from chalicelib.placements.dynamo import DynamoPlacements
 from chalicelib.placements.ports import EveryFollower, Followers, PlacementStore
 from chalicelib.placements.service import Ports as PlacementPorts
@@ -449,17 +454,20 @@ def delivery() -> Delivery:
 
 def placement_ports() -> PlacementPorts:
     return PlacementPorts(placement_store(), dealers(), brands(), channels(),
-                          delivery(), clock(), placement_followers())
+                          delivery(), clock(), placement_followers(),
+                          closed_periods=DynamoPeriods())
 
 
 @_overridable
 def placement_followers() -> Followers:
     """Who recomputes what they derive from placements after each change."""
-    return EveryFollower(())
+    return EveryFollower((bonus_facts_follower(),))
 
 
 def budget_ports() -> BudgetPorts:
-    return BudgetPorts(budgets(), ledger(), dealers(), brands(), channels(), clock())
+    return BudgetPorts(budgets(), ledger(), dealers(), brands(), channels(), clock(),
+                       closed_periods=DynamoPeriods(),
+                       after_change=bonus_facts_follower().after_budget_change)
 
 
 @_overridable
@@ -469,15 +477,26 @@ def bonus_facts() -> StoredFacts:
 
 
 @_overridable
+def placement_facts() -> PlacementFactsRecorder:
+    """Recomputes a dealer's placement facts of a period for bonus."""
+    return PlacementFactsRecorder(placement_store(), budgets(), bonus_facts(),
+                                  bonus_facts(), lambda: clock()())
+
+
+def bonus_facts_follower() -> BonusFactsFollower:
+    return BonusFactsFollower(placement_facts())
+
+
+@_overridable
 def period_readiness() -> PeriodReadiness:
-    """Placements replaces this with its own reports when it lands."""
-    return StoredFactsReadiness(bonus_facts())
+    """The period's placements and reports, recomputed into fresh facts."""
+    return PlacementsReadiness(placement_facts(), StoredFactsReadiness(bonus_facts()))
 
 
 @_overridable
 def ledger_poster() -> LedgerPoster:
-    """Placements' budget ledger replaces this outbox when it lands."""
-    return DynamoLedgerOutbox()
+    """The dealers' budget ledger, written as `Writer.BONUS_RUNS`."""
+    return BudgetLedgerPoster(ledger(), bonus_facts(), lambda: clock()())
 
 
 @_overridable
@@ -502,7 +521,8 @@ def bonus() -> BonusPorts:
 
 @_overridable
 def integration_secrets() -> IntegrationSecrets:
-    return SecretsManagerSecrets(_client("secretsmanager"))
+    return SecretsManagerSecrets(_client("secretsmanager"),
+                                 settings().secrets_max_age_seconds)
 
 
 @_overridable

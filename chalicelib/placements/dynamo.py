@@ -14,7 +14,7 @@ A change writes placement, report, ledger entries, audit entries and events
 in one TransactWriteItems call; a moved version cancels all of it.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -170,7 +170,7 @@ class DynamoPlacements:
 
     def placement(self, placement_id: str) -> Placement | None:
         try:
-            return _placement(PlacementModel.get(placement_id))
+            return _placement(PlacementModel.get(placement_id, consistent_read=True))
         except PlacementModel.DoesNotExist:
             return None
 
@@ -179,6 +179,12 @@ class DynamoPlacements:
             return _report(ReportModel.get(placement_id, consistent_read=True))
         except ReportModel.DoesNotExist:
             return None
+
+    def reports_of(self, placement_ids: Sequence[str]) -> dict[str, Report]:
+        """Consistent reads, in BatchGetItem requests of up to 100 keys."""
+        unique = sorted(set(placement_ids))
+        found = ReportModel.batch_get(unique, consistent_read=True)
+        return {item.placement_id: _report(item) for item in found}
 
     def placements_of_dealer(
         self,
