@@ -1,11 +1,7 @@
-"""A stand-in `PlacementGate` over placements listed in memory.
-
-Placements and reports are built in their own package; until the photo
-feature is wired to it, the tests and the local stack use this stand-in,
-which keeps the same contract (see `PlacementGate`).
-# Limitation: the deployed app has no real placement gate yet; wiring builds
-# this stand-in with the demo placements, so only those accept photos, and
-# a report's status is what the listing says, not the report's own state.
+"""A `PlacementGate` over placements listed in memory, for tests of the
+photo pipeline that need no placements package: it keeps the contract of
+`PlacementGate`. The app itself uses `reports_gate.ReportsGate` over the
+real placements and reports.
 """
 
 import tomllib

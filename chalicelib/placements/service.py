@@ -372,10 +372,6 @@ def attach_proof(
     """For the photo feature: count an uploaded proof towards the report's
     proof rule. The same proof twice counts once. No deadline check here: the
     upload was allowed when it was presigned (`ensure_report_editable`).
-
-    Limitation: nothing in this package accepts uploads itself; until the
-    photo feature calls this, a report on a channel that needs proof cannot
-    be submitted through the API.
     """
     for _attempt in range(5):
         report = ports.store.report(placement_id)
