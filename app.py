@@ -1092,7 +1092,7 @@ def decide_photo_flag(request: ApiRequest, photo_id: str, kind: str) -> PhotoRep
     body: FlagDecision = request.body
     photo = photos.decide_flag(wiring.photos(), wiring.dealers(), wiring.clock(),
                                request.caller, photo_id, kind, body.decision,
-                               body.comment)
+                               body.comment, decided=wiring.photo_flags_decided)
     return PhotoReply.of_photo(photo)
 
 

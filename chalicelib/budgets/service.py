@@ -2,7 +2,7 @@
 scope reads the balances; the bonus runs post compensations and penalties."""
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -53,6 +53,9 @@ class BudgetPorts:
     brands: BrandRepository
     channels: ChannelRepository
     clock: Clock
+    changed: Callable[[str, str, str], None] = lambda brand, dealer, period: None
+    """Told (brand, dealer, period) after a budget was stored, so figures
+    derived from it (the network analytics) follow."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +106,7 @@ def plan_budget(
                                _currency(ports, caller.brand_id))
     _ensure_version(current, version)
     saved = ports.budgets.save(current.proposed(plan, caller.user_id))
+    ports.changed(caller.brand_id, dealer.code, period)
     return _view(ports, caller.brand_id, dealer.code, period, saved)
 
 
@@ -117,6 +121,7 @@ def approve_budget(
         raise BudgetNotFound(dealer.code, period)
     _ensure_version(budget, version)
     saved = ports.budgets.save(budget.approved(caller.user_id, ports.clock()))
+    ports.changed(caller.brand_id, dealer.code, period)
     return _view(ports, caller.brand_id, dealer.code, period, saved)
 
 

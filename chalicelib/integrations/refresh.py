@@ -25,6 +25,7 @@ from chalicelib.integrations.ports import (
 from chalicelib.integrations.upstream import (
     Budgets,
     Checklists,
+    PhotoFlags,
     Placements,
     Reports,
     Statements,
@@ -49,6 +50,7 @@ class AnalyticsInputs:
     reports: Reports
     checklists: Checklists
     statements: Statements
+    flags: PhotoFlags
 
 
 def refresh_network(
@@ -109,6 +111,7 @@ class _Inputs:
                            inputs.checklists.checklists_of(brand_id, period)},
             "statements": {s.dealer_code: s for s in
                            inputs.statements.statements_of(brand_id, period)},
+            "flags": inputs.flags.flags_of(brand_id, period),
         }
         return cls(inputs, brand_id, period, loaded)
 
@@ -124,6 +127,7 @@ class _Inputs:
         checklist = got["checklists"].get(code)
         statement = got["statements"].get(code)
         target = got["targets"].get(code)
+        flags = Counter(f.state for f in got["flags"] if f.dealer_code == code)
         return DealerSummary(
             brand_id=self.brand_id, period=period, dealer_code=code,
             dealer_name=dealer.name, city=dealer.city, region=dealer.region,
@@ -144,4 +148,5 @@ class _Inputs:
             checklist_unknown=checklist.unknown if checklist else 0,
             bonus=statement.total if statement else None,
             bonus_final=bool(statement and statement.final),
+            photo_flags=dict(sorted(flags.items())),
         )

@@ -3,6 +3,9 @@
 Tables (keys are the single source of truth for the bootstrap and infra):
 - `photos`: key `brand_id` + `photo_id`; the photo, its file name exactly as
   sent, its status and its flags (with the managers' decisions on them).
+  A flagged photo also carries `flagged_period` (`<brand>#<period of its
+  placement's start>`): the sparse index `flagged_by_period` holds only
+  flagged photos, so a period's flags are one query.
 - `photo-hashes`: key `partition` (brand and hash version) + `photo_id`,
   written once per photo (conditional put); the GSI `by-position` orders a
   brand's hashes by when they were stored, so a warm container reads only
@@ -43,6 +46,15 @@ REREAD_MARGIN = timedelta(minutes=2)
 each refresh reads this far back again; the index ignores what it has."""
 
 
+class FlaggedByPeriod(GlobalSecondaryIndex["PhotoModel"]):
+    class Meta:
+        index_name = "flagged_by_period"
+        projection = AllProjection()
+
+    flagged_period = UnicodeAttribute(hash_key=True)
+    photo_id = UnicodeAttribute(range_key=True)
+
+
 class PhotoModel(Model):
     Meta = table_meta("photos")
 
@@ -65,7 +77,10 @@ class PhotoModel(Model):
     hash_version = UnicodeAttribute(null=True)
     flags = UnicodeAttribute(default="[]")
     archived = BooleanAttribute(default=False)
+    flagged_period = UnicodeAttribute(null=True)
     version = VersionAttribute()
+
+    flagged_by_period = FlaggedByPeriod()
 
 
 class ByPosition(GlobalSecondaryIndex):
@@ -104,6 +119,11 @@ class DynamoPhotos:
         item = photo_item(photo)
         save_versioned(item, expected_version)
         return _photo(item)
+
+    def flagged_of_period(self, brand_id: str, period: str) -> list[Photo]:
+        """The brand's flagged photos of placements starting in `period`."""
+        results = PhotoModel.flagged_by_period.query(f"{brand_id}#{period}")
+        return [_photo(item) for item in results]
 
 
 class DynamoHashes:
@@ -162,8 +182,15 @@ def photo_item(photo: Photo) -> PhotoModel:
         flags=json.dumps([_flag_document(flag) for flag in photo.flags],
                          ensure_ascii=False),
         archived=photo.archived,
+        flagged_period=_flagged_period(photo),
         version=photo.version,
     )
+
+
+def _flagged_period(photo: Photo) -> str | None:
+    if not photo.flags:
+        return None
+    return f"{photo.brand_id}#{photo.placement_starts_on.strftime('%Y-%m')}"
 
 
 def hash_item(

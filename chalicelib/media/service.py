@@ -290,9 +290,11 @@ def decide_flag(
     kind: str,
     outcome: Outcome,
     comment: str,
+    decided: Callable[[Photo], None] = lambda photo: None,
 ) -> Photo:
     """Confirm or dismiss the photo's flags of `kind` awaiting review (a
-    photo may match several earlier ones); once only.
+    photo may match several earlier ones); once only. `decided` hears of
+    the stored photo (the network analytics follow its flags).
 
     # Limitation: a confirmed flag does not yet return the report to the
     # dealer: placements and reports live in their own package, which has to
@@ -315,7 +317,9 @@ def decide_flag(
         if each.kind is flag.kind and each.state is FlagState.UNDER_REVIEW else each
         for each in photo.flags
     )
-    return photos.save(photo.changed(flags=flags), expected_version=photo.version)
+    saved = photos.save(photo.changed(flags=flags), expected_version=photo.version)
+    decided(saved)
+    return saved
 
 
 def _decided(flag: Flag, state: FlagState, decision: Decision) -> Flag:

@@ -14,7 +14,7 @@ A change writes placement, report, ledger entries, audit entries and events
 in one TransactWriteItems call; a moved version cancels all of it.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -59,6 +59,8 @@ from chalicelib.settings import Settings
 # beyond this network's size the key would need a shard suffix queried in
 # parallel.
 WATCHED = "open"
+BATCH_GET_LIMIT = 100
+"""Keys per BatchGetItem request (a DynamoDB limit)."""
 
 
 class PlacementsByDealer(GlobalSecondaryIndex["PlacementModel"]):
@@ -100,6 +102,10 @@ class PlacementModel(Model):
     status = UnicodeAttribute()
     approved_amount = DecimalAttribute(null=True)
     reason = UnicodeAttribute(null=True)
+    utm_source = UnicodeAttribute(null=True)
+    utm_medium = UnicodeAttribute(null=True)
+    utm_campaign = UnicodeAttribute(null=True)
+    tracked_phone = UnicodeAttribute(null=True)
     created_by = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
@@ -223,6 +229,23 @@ class DynamoPlacements:
         )
         return _page(results, limit, ("brand_period",))
 
+    def every_placement_of_period(self, brand_id: str, period: str
+                                  ) -> list[Placement]:
+        """Every placement of the brand's period, any status: one query of
+        the `by_period` index, page after page."""
+        results = PlacementModel.by_period.query(f"{brand_id}#{period}")
+        return [_placement(item) for item in results]
+
+    def reports_of(self, placement_ids: Iterable[str]) -> list[Report]:
+        """The reports of these placements (those that have one), read by
+        key: a report shares its placement's id."""
+        ids = sorted(set(placement_ids))
+        found: list[Report] = []
+        for start in range(0, len(ids), BATCH_GET_LIMIT):
+            keys = ids[start:start + BATCH_GET_LIMIT]
+            found.extend(_report(item) for item in ReportModel.batch_get(keys))
+        return sorted(found, key=lambda report: report.placement_id)
+
     def commit(self, change: Change) -> Committed:
         placement_item = _placement_item(change.placement) if change.placement else None
         report_item = _report_item(change.report) if change.report else None
@@ -319,6 +342,10 @@ def _placement_item(placement: Placement) -> PlacementModel:
         status=placement.status.value,
         approved_amount=placement.approved_amount,
         reason=placement.reason,
+        utm_source=placement.utm_source,
+        utm_medium=placement.utm_medium,
+        utm_campaign=placement.utm_campaign,
+        tracked_phone=placement.tracked_phone,
         created_by=placement.created_by,
         created_at=placement.created_at,
         updated_at=placement.updated_at,
@@ -344,6 +371,10 @@ def _placement(item: PlacementModel) -> Placement:
         status=PlacementStatus(item.status),
         approved_amount=item.approved_amount,
         reason=item.reason,
+        utm_source=item.utm_source,
+        utm_medium=item.utm_medium,
+        utm_campaign=item.utm_campaign,
+        tracked_phone=item.tracked_phone,
         created_by=item.created_by,
         created_at=item.created_at,
         updated_at=item.updated_at,
