@@ -30,6 +30,7 @@ from chalicelib.integrations.refresh import all_dealers
 from chalicelib.integrations.upstream import (
     BudgetFigures,
     ChecklistSummary,
+    Only,
     PhotoFlag,
     PlacementCost,
     ReportState,
@@ -50,14 +51,22 @@ class PlacementReads(Protocol):
     def every_placement_of_period(self, brand_id: str, period: str
                                   ) -> list[Placement]: ...
 
+    def every_placement_of_dealer(self, brand_id: str, dealer_code: str,
+                                  period: str) -> list[Placement]: ...
+
     def reports_of(self, placement_ids: Iterable[str]) -> list[Report]: ...
 
 
 class BudgetReads(Protocol):
+    def get(self, brand_id: str, dealer_code: str, period: str) -> Budget | None: ...
+
     def budgets_of_period(self, brand_id: str, period: str) -> list[Budget]: ...
 
 
 class LedgerReads(Protocol):
+    def entries(self, brand_id: str, dealer_code: str, period: str
+                ) -> list[LedgerEntry]: ...
+
     def entries_of_period(self, brand_id: str, period: str) -> list[LedgerEntry]: ...
 
 
@@ -72,11 +81,17 @@ class ProgramReads(Protocol):
 class FactReads(Protocol):
     def for_period(self, brand_id: str, period: str) -> dict[str, DealerFacts]: ...
 
+    def for_dealers(self, brand_id: str, period: str, codes: Sequence[str]
+                    ) -> dict[str, DealerFacts]: ...
+
 
 class RunReads(Protocol):
     def get(self, brand_id: str, run_id: str) -> BonusRun | None: ...
 
     def statements(self, run_id: str) -> list[StoredStatement]: ...
+
+    def statement(self, run_id: str, dealer_code: str
+                  ) -> StoredStatement | None: ...
 
     def published_final(self, brand_id: str, period: str) -> str | None: ...
 
@@ -99,61 +114,102 @@ class AreaSources:
     dealers: DealerRepository
     clock: Clock
 
-    def placements_of(self, brand_id: str, period: str) -> list[PlacementCost]:
-        found = self.placements.every_placement_of_period(brand_id, period)
-        return [placement_cost(p) for p in found]
+    def placements_of(self, brand_id: str, period: str,
+                      dealers: Only = None) -> list[PlacementCost]:
+        return [placement_cost(p) for p in self._placements(brand_id, period,
+                                                             dealers)]
 
-    def reports_of(self, brand_id: str, period: str) -> list[ReportState]:
-        found = self.placements.every_placement_of_period(brand_id, period)
+    def reports_of(self, brand_id: str, period: str,
+                   dealers: Only = None) -> list[ReportState]:
+        found = self._placements(brand_id, period, dealers)
         ids = [p.placement_id for p in found if p.status is PlacementStatus.APPROVED]
         now = self.clock()
         return [report_state(r, now) for r in self.placements.reports_of(ids)]
 
-    def budgets_of(self, brand_id: str, period: str) -> list[BudgetFigures]:
-        plans = {b.dealer_code: sum(b.plan.values(), ZERO) for b in
-                 self.budgets.budgets_of_period(brand_id, period)}
+    def budgets_of(self, brand_id: str, period: str,
+                   dealers: Only = None) -> list[BudgetFigures]:
+        budgets, entries = self._budgets(brand_id, period, dealers)
+        plans = {b.dealer_code: sum(b.plan.values(), ZERO) for b in budgets}
         actual: dict[str, Decimal] = {}
-        for entry in self.ledger.entries_of_period(brand_id, period):
+        for entry in entries:
             if entry.kind is EntryKind.APPROVAL:
                 actual[entry.dealer_code] = actual.get(entry.dealer_code,
                                                        ZERO) + entry.amount
         return [BudgetFigures(code, plans.get(code, ZERO), actual.get(code, ZERO))
                 for code in sorted(set(plans) | set(actual))]
 
-    def flags_of(self, brand_id: str, period: str) -> list[PhotoFlag]:
+    def flags_of(self, brand_id: str, period: str,
+                 dealers: Only = None) -> list[PhotoFlag]:
+        # Flagged photos are few: the period's index query, then the filter.
         photos = self.photos.flagged_of_period(brand_id, period)
-        return [flag for photo in photos if not photo.archived
+        return [flag for photo in photos
+                if not photo.archived and _wanted(photo.dealer_code, dealers)
                 for flag in photo_flags(photo)]
 
-    def checklists_of(self, brand_id: str, period: str) -> list[ChecklistSummary]:
+    def checklists_of(self, brand_id: str, period: str,
+                      dealers: Only = None) -> list[ChecklistSummary]:
         program = self.programs.published_for(brand_id, period)
         if program is None:
             return []
-        facts = self.facts.for_period(brand_id, period)
+        if dealers is None:
+            network = all_dealers(self.dealers, brand_id)
+            facts = self.facts.for_period(brand_id, period)
+        else:
+            codes = sorted(set(dealers))
+            network = self.dealers.get_many(brand_id, codes)
+            facts = self.facts.for_dealers(brand_id, period, codes)
         now = self.clock()
         summaries = []
-        for dealer in all_dealers(self.dealers, brand_id):
+        for dealer in network:
             dealer_facts = facts.get(dealer.code, DealerFacts(dealer.code))
             built = checklists.build(program.rules, period, dealer, dealer_facts, now)
             if built.takes_part:
                 summaries.append(checklist_summary(dealer.code, built.items))
         return summaries
 
-    def statements_of(self, brand_id: str, period: str) -> list[Statement]:
+    def statements_of(self, brand_id: str, period: str,
+                      dealers: Only = None) -> list[Statement]:
         """The published final run's statements, else the latest completed
         preview's (an estimate)."""
         run = self._current_run(brand_id, period)
         if run is None:
             return []
+        if dealers is None:
+            found = self.runs.statements(run.run_id)
+        else:
+            found = [s for code in sorted(set(dealers))
+                     if (s := self.runs.statement(run.run_id, code)) is not None]
         final = run.kind is RunKind.FINAL
         computed_at = run.completed_at or run.started_at
-        return [statement(run.run_id, stored, final, computed_at)
-                for stored in self.runs.statements(run.run_id)]
+        return [statement(run.run_id, stored, final, computed_at) for stored in found]
+
+    def _placements(self, brand_id: str, period: str,
+                    dealers: Only) -> list[Placement]:
+        if dealers is None:
+            return self.placements.every_placement_of_period(brand_id, period)
+        return [p for code in sorted(set(dealers)) for p in
+                self.placements.every_placement_of_dealer(brand_id, code, period)]
+
+    def _budgets(self, brand_id: str, period: str, dealers: Only
+                 ) -> tuple[list[Budget], list[LedgerEntry]]:
+        if dealers is None:
+            return (self.budgets.budgets_of_period(brand_id, period),
+                    self.ledger.entries_of_period(brand_id, period))
+        codes = sorted(set(dealers))
+        budgets = [b for code in codes
+                   if (b := self.budgets.get(brand_id, code, period)) is not None]
+        entries = [e for code in codes
+                   for e in self.ledger.entries(brand_id, code, period)]
+        return budgets, entries
 
     def _current_run(self, brand_id: str, period: str) -> BonusRun | None:
         final_id = self.runs.published_final(brand_id, period)
         final = self.runs.get(brand_id, final_id) if final_id else None
         return final or self.runs.latest_completed_preview(brand_id, period)
+
+
+def _wanted(code: str, dealers: Only) -> bool:
+    return dealers is None or code in dealers
 
 
 def placement_cost(placement: Placement) -> PlacementCost:

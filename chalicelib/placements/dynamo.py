@@ -236,6 +236,14 @@ class DynamoPlacements:
         results = PlacementModel.by_period.query(f"{brand_id}#{period}")
         return [_placement(item) for item in results]
 
+    def every_placement_of_dealer(self, brand_id: str, dealer_code: str,
+                                  period: str) -> list[Placement]:
+        """Every placement of the dealer's period: one `by_dealer` query."""
+        results = PlacementModel.by_dealer.query(
+            f"{brand_id}#{dealer_code}", PlacementModel.period_key.startswith(
+                f"{period}#"))
+        return [_placement(item) for item in results]
+
     def reports_of(self, placement_ids: Iterable[str]) -> list[Report]:
         """The reports of these placements (those that have one), read by
         key: a report shares its placement's id."""

@@ -259,3 +259,37 @@ def test_statements_are_the_latest_preview_until_a_final_run_is_published(clock)
         (1, "reward", Decimal("3000.00")), (2, "reward", Decimal("-250.00"))]
     assert statement.computed_at == MAY_4 + timedelta(days=30, hours=1)
     assert requests["Scan"] == 0
+
+
+def test_reading_one_dealer_gives_exactly_its_share_of_the_brands_period(clock):
+    # given: two dealers with placements, budgets, a report, a flag, a
+    # checklist and a published final statement each
+    ports = wiring.budget_ports()
+    for code in ("AUR-KGD-01", "AUR-MSK-01"):
+        budgets.plan_budget(ports, caller(Role.DEALER_USER, code), code, MAY,
+                            {"outdoor": Decimal("90000.00")}, None)
+        approved("60000.00", dealer=code)
+        planned(dealer=code, cost="10000.00")
+        DynamoPhotos().save(photo(f"ph-{code}", date(2026, 5, 10), Flag(
+            FlagKind.DUPLICATE, FlagState.UNDER_REVIEW, MAY_4), dealer=code), None)
+    publish_program()
+    runs = DynamoRuns()
+    completed(runs, a_run("run-f", RunKind.FINAL, MAY_4), "700.00")
+    runs.save_statements([StoredStatement("run-f", "AUR-MSK-01", "f",
+                                          BonusStatement("AUR-MSK-01", (), ()))])
+    runs.set_published_final("aurora", MAY, "run-f")
+    sources = wiring.upstream()
+
+    # when
+    with dynamodb_requests() as requests:
+        one = {name: getattr(sources, name)("aurora", MAY, ["AUR-KGD-01"])
+               for name in ("placements_of", "reports_of", "budgets_of",
+                            "flags_of", "checklists_of", "statements_of")}
+    every = {name: getattr(sources, name)("aurora", MAY) for name in one}
+
+    # then
+    for name, found in one.items():
+        expected = [x for x in every[name] if x.dealer_code == "AUR-KGD-01"]
+        assert sorted(map(repr, found)) == sorted(map(repr, expected)), name
+        assert found, name
+    assert requests["Scan"] == 0
