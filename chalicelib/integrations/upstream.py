@@ -2,10 +2,9 @@
 
 Placements and budgets (the placements area), reports and photo flags (the
 reports and photos areas), checklists and statements (the bonus area) are
-not stored here. Each port below states what its adapter must return; the
-areas implement them over their own tables when the branches meet, and
-`wiring` passes them in. Until then `wiring` gives the empty sources at the
-bottom, so the figures read "no data" rather than being made up.
+not stored here. Each port below states what its adapter must return;
+`sources.AreaSources` implements them over the areas' repositories and
+`wiring.upstream()` passes it in.
 
 Every method takes a brand and a period (`YYYY-MM`), and optionally
 `dealers`: the codes to read (None: every dealer), so a refresh after one
@@ -64,7 +63,8 @@ class BudgetFigures:
     dealer_code: str
     plan: Decimal
     actual: Decimal
-    """Approved and compensated spending posted to the dealer's ledger."""
+    """Approved spending posted to the dealer's ledger. Compensations are
+    not spending: they repay part of it, as lines of the bonus statement."""
 
 
 class Budgets(Protocol):
