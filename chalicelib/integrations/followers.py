@@ -53,12 +53,12 @@ def record_bonus_facts(brand_id: str, period: str, inputs: AnalyticsInputs,
     narrows that to some dealers. A dealer without any such figure is left
     alone, so its sections stay "not in yet" rather than turning into zero.
     """
-    sales = inputs.figures.sales_of(brand_id, period)
-    targets = inputs.targets.targets_of(brand_id, period)
-    traffic = inputs.figures.traffic_of(brand_id, period)
-    leads = inputs.leads.leads_of(brand_id, period)
+    sales = inputs.figures.sales_of(brand_id, period, only)
+    targets = inputs.targets.targets_of(brand_id, period, only)
+    traffic = inputs.figures.traffic_of(brand_id, period, only)
+    leads = inputs.leads.leads_of(brand_id, period, only)
     sources = inputs.settings.lead_sources(brand_id)
-    cost = _spending_by_dealer(inputs, brand_id, period)
+    cost = _spending_by_dealer(inputs, brand_id, period, only)
 
     by_dealer = _sales_by_dealer(sales)
     with_sales = set(by_dealer) | set(targets)
@@ -91,13 +91,13 @@ def _sales_by_dealer(sales: list[SalesFigure]) -> dict[str, list[ModelSales]]:
             for code, models in sums.items()}
 
 
-def _spending_by_dealer(inputs: AnalyticsInputs, brand_id: str,
-                        period: str) -> dict[str, Decimal]:
+def _spending_by_dealer(inputs: AnalyticsInputs, brand_id: str, period: str,
+                        only: Collection[str] | None) -> dict[str, Decimal]:
     """What the dealer's placements of the period cost (the lead cost); a
     dealer without a spending placement has none (not zero: CPL of zero
     would read as free leads)."""
     spent: dict[str, Decimal] = {}
-    for placement in inputs.placements.placements_of(brand_id, period):
+    for placement in inputs.placements.placements_of(brand_id, period, only):
         if placement.status not in NOT_SPENDING:
             spent[placement.dealer_code] = (spent.get(placement.dealer_code,
                                                       Decimal("0.00"))

@@ -62,10 +62,8 @@ def refresh_network(
     only: Collection[str] | None = None,
 ) -> int:
     """Recompute the summaries of the period (of `only` these dealers)."""
-    # Limitation: a refresh of one dealer reads only that dealer from the
-    # upstream ports, but still the brand's whole period of sales, traffic,
-    # leads and targets (this area's tables are keyed by brand and period);
-    # a dealer prefix in their sort keys would let it read one dealer.
+    # A refresh of `only` some dealers reads only theirs from every input
+    # (their key prefix in sales, traffic and leads; their keys elsewhere).
     dealers = _dealers(inputs.dealers, brand_id, only)
     computed = _Inputs.load(brand_id, period, inputs, only)
     now = clock()
@@ -105,11 +103,11 @@ class _Inputs:
     def load(cls, brand_id: str, period: str, inputs: AnalyticsInputs,
              only: Collection[str] | None = None) -> "_Inputs":
         loaded = {
-            "sales": inputs.figures.sales_of(brand_id, period),
-            "traffic": inputs.figures.traffic_of(brand_id, period),
-            "leads": inputs.leads.leads_of(brand_id, period),
+            "sales": inputs.figures.sales_of(brand_id, period, only),
+            "traffic": inputs.figures.traffic_of(brand_id, period, only),
+            "leads": inputs.leads.leads_of(brand_id, period, only),
             "sources": inputs.settings.lead_sources(brand_id),
-            "targets": inputs.targets.targets_of(brand_id, period),
+            "targets": inputs.targets.targets_of(brand_id, period, only),
             "placements": inputs.placements.placements_of(brand_id, period, only),
             "budgets": {b.dealer_code: b for b in
                         inputs.budgets.budgets_of(brand_id, period, only)},

@@ -17,6 +17,13 @@ from chalicelib.bonus.model import BonusRun, RunKind, StoredStatement
 from chalicelib.bonus.program import Program, ProgramRules, ProgramStatus
 from chalicelib.budgets import service as budgets
 from chalicelib.channels.model import ProofKind
+from chalicelib.integrations.model import (
+    Lead,
+    LeadKind,
+    SalesFigure,
+    SalesTarget,
+    TrafficFigure,
+)
 from chalicelib.integrations.upstream import ChecklistSummary, PhotoFlag
 from chalicelib.media.dynamo import DynamoPhotos
 from chalicelib.media.model import Flag, FlagKind, FlagState, Photo, PhotoStatus
@@ -292,4 +299,35 @@ def test_reading_one_dealer_gives_exactly_its_share_of_the_brands_period(clock):
         expected = [x for x in every[name] if x.dealer_code == "AUR-KGD-01"]
         assert sorted(map(repr, found)) == sorted(map(repr, expected)), name
         assert found, name
+    assert requests["Scan"] == 0
+
+
+def test_one_dealers_sales_traffic_leads_and_target_are_read_by_its_keys(aws):
+    # given: figures of a dealer and of one whose code starts with its code
+    figures, leads, targets = (wiring.sales_and_traffic(), wiring.leads(),
+                               wiring.targets())
+    for code in ("AUR-MSK-01", "AUR-MSK-010"):
+        figures.save_sales("aurora", [SalesFigure(code, "Aurora X5",
+                                                  date(2026, 5, 3), 2,
+                                                  Decimal("5400000.00"))])
+        figures.save_traffic("aurora", [TrafficFigure(code, "digital",
+                                                      date(2026, 5, 3), 10, 2, 1)])
+        leads.save_leads("aurora", [(MAY, Lead(LeadKind.CALL, f"c-{code}", code,
+                                               MAY_4, True))], timedelta(days=30))
+        targets.save_targets("aurora", [SalesTarget(code, MAY, 7)])
+
+    # when
+    with dynamodb_requests() as requests:
+        one = (figures.sales_of("aurora", MAY, ["AUR-MSK-01"]),
+               figures.traffic_of("aurora", MAY, ["AUR-MSK-01"]),
+               leads.leads_of("aurora", MAY, ["AUR-MSK-01"]),
+               targets.targets_of("aurora", MAY, ["AUR-MSK-01"]))
+
+    # then
+    sales, traffic, calls, plans = one
+    assert [s.dealer_code for s in sales] == ["AUR-MSK-01"]
+    assert [t.dealer_code for t in traffic] == ["AUR-MSK-01"]
+    assert [c.lead_id for c in calls] == ["c-AUR-MSK-01"]
+    assert list(plans) == ["AUR-MSK-01"] and plans["AUR-MSK-01"].units == 7
+    assert len(figures.sales_of("aurora", MAY)) == 2
     assert requests["Scan"] == 0
