@@ -88,6 +88,7 @@ from chalicelib.integrations.ports import (
 from chalicelib.integrations.refresh import AnalyticsInputs, refresh_network
 from chalicelib.integrations.secrets import SecretsManagerSecrets
 from chalicelib.integrations.service import (
+    REFRESH_JOB,
     SYNC_JOB,
     DealerCodesOf,
     JobStarter,
@@ -479,7 +480,7 @@ def bonus() -> BonusPorts:
         clock=clock(),
         directory=DynamoBrandDirectory(),
         on_published=bonus_run_published,
-        on_completed=lambda run: refresh_analytics(run.brand_id, run.period),
+        on_completed=bonus_run_completed,
     )
 # Integrations, analytics and the BI export (chalicelib/integrations).
 
@@ -564,10 +565,16 @@ def analytics_inputs() -> AnalyticsInputs:
 
 
 def refresh_analytics(brand_id: str, period: str,
-                      only: list[str] | None = None) -> None:
+                      only: list[str] | None = None) -> int:
     """Recompute the period's dealer summaries (after a sync or an import)."""
-    refresh_network(brand_id, period, analytics_inputs(), summaries(), clock(),
-                    only=only)
+    return refresh_network(brand_id, period, analytics_inputs(), summaries(),
+                           clock(), only=only)
+
+
+def start_refresh_job(brand_id: str, period: str) -> Job:
+    """Every summary of the period, recomputed by a job (bonus runs)."""
+    return job_starter().start(brand_id, "bonus-run", REFRESH_JOB,
+                               {"period": period})
 
 
 def refresh_dealer(brand_id: str, dealer_code: str, period: str) -> None:
@@ -596,10 +603,15 @@ def figures_changed(brand_id: str, period: str,
     refresh_analytics(brand_id, period, only=only)
 
 
+def bonus_run_completed(run: BonusRun) -> None:
+    """Its statements are the period's estimated (or final) bonuses."""
+    start_refresh_job(run.brand_id, run.period)
+
+
 def bonus_run_published(run: BonusRun) -> None:
     """Once per published final run: its bonuses in the analytics, and the
     period's BI export queued."""
-    refresh_analytics(run.brand_id, run.period)
+    start_refresh_job(run.brand_id, run.period)
     queue_export(exports(), start_export_job, clock(), run.brand_id, "bonus-run",
                  run.period)
 
@@ -686,4 +698,9 @@ def integration_job_runners() -> dict[str, JobRunner]:
         dealers=DealerCodesOf(dealers()), figures=sales_and_traffic(),
         targets=targets(), after_import=figures_changed,
     )
-    return {SYNC_JOB: sync, IMPORT_JOB: imports}
+
+    def refresh(job: Job) -> dict[str, Any]:
+        period = str(job.params["period"])
+        return {"period": period, "dealers": refresh_analytics(job.brand_id, period)}
+
+    return {SYNC_JOB: sync, IMPORT_JOB: imports, REFRESH_JOB: refresh}

@@ -17,7 +17,7 @@ from chalicelib.integrations.metrics import dealer_leads
 from chalicelib.integrations.model import DEFAULT_LEAD_SOURCE, SalesFigure
 from chalicelib.integrations.refresh import NOT_SPENDING, AnalyticsInputs
 
-Refresh = Callable[[str, str, list[str] | None], None]
+Refresh = Callable[[str, str, list[str] | None], object]
 """(brand, period, dealer codes or None for every dealer)."""
 
 

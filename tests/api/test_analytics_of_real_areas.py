@@ -6,10 +6,11 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import boto3
 import duckdb
 import pytest
 
-from chalicelib import wiring
+from chalicelib import resources, wiring
 from chalicelib.access.model import Role
 from chalicelib.bonus.dynamo import DynamoRuns, StoredFacts
 from chalicelib.bonus.engine import Line, LineKind
@@ -19,6 +20,7 @@ from chalicelib.bonus.model import BonusRun, RunKind, StoredStatement
 from chalicelib.integrations.distributor import DistributorAccess, DistributorPlatform
 from chalicelib.integrations.model import Lead, LeadKind, LeadSource, SalesTarget
 from chalicelib.jobs import service as jobs
+from chalicelib.jobs.sqs import job_id_of
 from chalicelib.media.model import Flag, FlagKind, FlagState, Photo, PhotoStatus
 from tests.api.placements_helpers import Desk
 from tests.api.test_bi_export import fetch_current
@@ -129,6 +131,20 @@ def completed_final_run(desk: Desk, totals: dict[str, list[str]]) -> BonusRun:
     return run
 
 
+def queued_job_ids() -> list[str]:
+    """What the jobs function would take off its queue."""
+    sqs = boto3.client("sqs")
+    url = sqs.get_queue_url(QueueName=resources.JOBS.name)["QueueUrl"]
+    found = []
+    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
+                                          WaitTimeSeconds=0).get("Messages"):
+        found += [job_id_of(message["Body"]) for message in messages]
+        sqs.delete_message_batch(QueueUrl=url, Entries=[
+            {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]}
+            for n, m in enumerate(messages)])
+    return found
+
+
 def read(files: list[str], sql: str) -> list[tuple]:
     relation = f"read_parquet({files!r}, hive_partitioning = true)"
     return duckdb.sql(sql.format(t=relation)).fetchall()
@@ -152,8 +168,12 @@ def test_publishing_a_final_run_queues_one_export_with_the_periods_data(
     assert queued[0].started_by == "bonus-run" and queued[0].job_id
     done = jobs.run_job(wiring.jobs(), wiring.export_job_runners(), wiring.clock(),
                         queued[0].job_id)
+    refreshed = [jobs.run_job(wiring.jobs(), wiring.job_runners(), wiring.clock(),
+                              job_id) for job_id in queued_job_ids()]
 
     # then
+    assert [(job.kind, job.status, job.result["dealers"]) for job in refreshed
+            if job is not None] == [("analytics_refresh", "succeeded", 80)]
     assert first.status_code == again.status_code == 200
     assert done is not None and done.status == "succeeded"
     placements = fetch_current(tmp_path, "placements", MAY)
