@@ -971,7 +971,7 @@ def put_lead_source(request: ApiRequest, code: str) -> LeadSourceReply:
     body: LeadSourceUpdate = request.body
     dealer, source = integrations.set_lead_source(
         wiring.integration_settings(), wiring.dealers(), request.caller, code,
-        body.lead_source)
+        body.lead_source, wiring.clock(), wiring.refresh_analytics)
     return LeadSourceReply(dealer=dealer, lead_source=source)
 
 

@@ -20,6 +20,8 @@ class Settings:
     cognito_issuer: str | None
     cognito_client_ids: tuple[str, ...]
     dev_public_key_pem: str | None
+    secrets_max_age_seconds: float = 300
+    """How long a container keeps a secret's value before reading it again."""
 
     @property
     def accepts_dev_issuer(self) -> bool:
@@ -35,6 +37,8 @@ class Settings:
             cognito_issuer=os.environ.get("DMM_COGNITO_ISSUER") or None,
             cognito_client_ids=_split(os.environ.get("DMM_COGNITO_CLIENT_IDS", "")),
             dev_public_key_pem=os.environ.get("DMM_DEV_PUBLIC_KEY") or None,
+            secrets_max_age_seconds=float(
+                os.environ.get("DMM_SECRETS_MAX_AGE_SECONDS", "300")),
         )
 
 

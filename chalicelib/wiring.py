@@ -28,7 +28,6 @@ from chalicelib.audit.dynamo import DynamoAuditLog
 from chalicelib.audit.ports import AuditLog
 from chalicelib.bonus.dynamo import (
     DynamoBrandDirectory,
-    DynamoLedgerOutbox,
     DynamoPeriods,
     DynamoPrograms,
     DynamoRuns,
@@ -40,6 +39,7 @@ from chalicelib.bonus.ports import LedgerPoster, PeriodReadiness
 from chalicelib.bonus.s3 import S3Exports
 from chalicelib.bonus.service import BonusPorts
 from chalicelib.bonus.sqs import SqsBatchQueue
+from chalicelib.budgets.bonus_ledger import BudgetLedgerPoster
 from chalicelib.budgets.dynamo import DynamoBudgets, DynamoLedger
 from chalicelib.budgets.ports import BudgetRepository, Ledger
 from chalicelib.budgets.service import BudgetPorts
@@ -138,6 +138,11 @@ from chalicelib.notifications.dynamo import DynamoFeed, DynamoOutbox
 from chalicelib.notifications.ports import Feed, Mailer
 from chalicelib.notifications.service import Delivery
 from chalicelib.notifications.ses import SesMailer
+from chalicelib.placements.bonus_facts import (
+    BonusFactsFollower,
+    PlacementFactsRecorder,
+    PlacementsReadiness,
+)
 from chalicelib.placements.dynamo import DynamoPlacements
 from chalicelib.placements.ports import EveryFollower, Followers, PlacementStore
 from chalicelib.placements.service import Ports as PlacementPorts
@@ -432,18 +437,26 @@ def delivery() -> Delivery:
 
 def placement_ports() -> PlacementPorts:
     return PlacementPorts(placement_store(), dealers(), brands(), channels(),
-                          delivery(), clock(), placement_followers())
+                          delivery(), clock(), placement_followers(),
+                          closed_periods=DynamoPeriods())
 
 
 @_overridable
 def placement_followers() -> Followers:
     """Who recomputes what they derive from placements after each change."""
-    return EveryFollower((analytics_follower(),))
+    return EveryFollower((bonus_facts_follower(), analytics_follower()))
 
 
 def budget_ports() -> BudgetPorts:
     return BudgetPorts(budgets(), ledger(), dealers(), brands(), channels(), clock(),
-                       changed=refresh_dealer)
+                       closed_periods=DynamoPeriods(),
+                       after_change=budget_changed)
+
+
+def budget_changed(brand_id: str, dealer_code: str, period: str) -> None:
+    """The bonus facts follow the plan first, then the analytics."""
+    bonus_facts_follower().after_budget_change(brand_id, dealer_code, period)
+    refresh_dealer(brand_id, dealer_code, period)
 
 
 @_overridable
@@ -453,15 +466,26 @@ def bonus_facts() -> StoredFacts:
 
 
 @_overridable
+def placement_facts() -> PlacementFactsRecorder:
+    """Recomputes a dealer's placement facts of a period for bonus."""
+    return PlacementFactsRecorder(placement_store(), budgets(), bonus_facts(),
+                                  bonus_facts(), lambda: clock()())
+
+
+def bonus_facts_follower() -> BonusFactsFollower:
+    return BonusFactsFollower(placement_facts())
+
+
+@_overridable
 def period_readiness() -> PeriodReadiness:
-    """Placements replaces this with its own reports when it lands."""
-    return StoredFactsReadiness(bonus_facts())
+    """The period's placements and reports, recomputed into fresh facts."""
+    return PlacementsReadiness(placement_facts(), StoredFactsReadiness(bonus_facts()))
 
 
 @_overridable
 def ledger_poster() -> LedgerPoster:
-    """Placements' budget ledger replaces this outbox when it lands."""
-    return DynamoLedgerOutbox()
+    """The dealers' budget ledger, written as `Writer.BONUS_RUNS`."""
+    return BudgetLedgerPoster(ledger(), bonus_facts(), lambda: clock()())
 
 
 @_overridable
@@ -487,7 +511,8 @@ def bonus() -> BonusPorts:
 
 @_overridable
 def integration_secrets() -> IntegrationSecrets:
-    return SecretsManagerSecrets(_client("secretsmanager"))
+    return SecretsManagerSecrets(_client("secretsmanager"),
+                                 settings().secrets_max_age_seconds)
 
 
 @_overridable
@@ -565,10 +590,10 @@ def analytics_inputs() -> AnalyticsInputs:
 
 
 def refresh_analytics(brand_id: str, period: str,
-                      only: list[str] | None = None) -> int:
+                      only: list[str] | None = None) -> None:
     """Recompute the period's dealer summaries (after a sync or an import)."""
-    return refresh_network(brand_id, period, analytics_inputs(), summaries(),
-                           clock(), only=only)
+    refresh_network(brand_id, period, analytics_inputs(), summaries(), clock(),
+                    only=only)
 
 
 def start_refresh_job(brand_id: str, period: str) -> Job:
@@ -701,6 +726,8 @@ def integration_job_runners() -> dict[str, JobRunner]:
 
     def refresh(job: Job) -> dict[str, Any]:
         period = str(job.params["period"])
-        return {"period": period, "dealers": refresh_analytics(job.brand_id, period)}
+        count = refresh_network(job.brand_id, period, analytics_inputs(),
+                                summaries(), clock())
+        return {"period": period, "dealers": count}
 
     return {SYNC_JOB: sync, IMPORT_JOB: imports, REFRESH_JOB: refresh}

@@ -1,4 +1,5 @@
-"""The local AWS emulator: moto in server mode, on loopback only."""
+"""The local AWS emulator: moto in server mode, on loopback only, with
+DynamoDB writes atomic as in AWS (see `devstack.atomic_moto`)."""
 
 import socket
 import subprocess
@@ -18,7 +19,7 @@ def ensure_running(port: int, timeout_seconds: float = 30) -> subprocess.Popen |
     if _listening(port):
         return None
     process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(port)],
+        [sys.executable, "-m", "devstack.atomic_moto", "-H", HOST, "-p", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -56,5 +56,7 @@ def configure(ports: Ports) -> None:
             "POWERTOOLS_METRICS_NAMESPACE": "dmm",
             "DMM_API_PORT": str(ports.api),
             "DMM_EMULATOR_PORT": str(ports.emulator),
+            # Secrets written to the emulator apply at once.
+            "DMM_SECRETS_MAX_AGE_SECONDS": "0",
         }
     )

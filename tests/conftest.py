@@ -52,6 +52,9 @@ os.environ["DMM_DEV_PUBLIC_KEY"] = public_key_pem()
 def emulator() -> Iterator[str]:
     from moto.server import ThreadedMotoServer
 
+    from devstack.atomic_moto import make_writes_atomic
+
+    make_writes_atomic()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=EMULATOR_PORT,
                                 verbose=False)
     server.start()

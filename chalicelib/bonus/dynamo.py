@@ -330,9 +330,10 @@ class StoredFacts:
 
 
 class StoredFactsReadiness:
-    """PeriodReadiness over the stored placement facts, until placements
-    provides its own: a report not yet past due, or a late one awaiting a
-    decision, keeps the period open."""
+    """PeriodReadiness over the stored placement facts: a report not yet past
+    due, or a late one awaiting a decision, keeps the period open. Wiring
+    runs it on facts placements has just recomputed
+    (`chalicelib.placements.bonus_facts.PlacementsReadiness`)."""
 
     def __init__(self, facts: StoredFacts) -> None:
         self._facts = facts
@@ -482,9 +483,9 @@ class DynamoLedgerOutbox:
     """LedgerPoster that keeps entries by their id: writing an entry again
     writes the same item, so a repeated publish posts nothing new.
 
-    Limitation: the dealers' budget ledger of placements is not part of this
-    package; until it reads these entries (or wiring points `ledger` at its
-    own poster), compensations and penalties stay in this table only."""
+    NOTE: not wired any more: `wiring.ledger_poster()` posts to the dealers'
+    budget ledger (`chalicelib.budgets.bonus_ledger`). Kept for the tests of
+    the bonus package that need a poster of their own."""
 
     def post(self, entries: Sequence[LedgerEntry]) -> None:
         # One batch may not name a key twice (a DynamoDB rule).

@@ -103,6 +103,9 @@ class LedgerEntry:
     currency: str
     run_id: str
     reverses: str | None = None
+    placement_id: str | None = None
+    """The placement a per-placement compensation repays; None for lines
+    not tied to one (penalties, caps)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +165,7 @@ def _entry(run: BonusRun, dealer_code: str, number: int, line: Line,
         brand_id=run.brand_id, dealer_code=dealer_code, period=run.period,
         kind=line.kind.value, rule=line.rule, amount=line.amount,
         currency=currency, run_id=run.run_id,
+        placement_id=line.inputs.get("placement_id"),
     )
 
 

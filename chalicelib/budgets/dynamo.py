@@ -91,7 +91,8 @@ class LedgerEntryModel(Model):
 class DynamoBudgets:
     def get(self, brand_id: str, dealer_code: str, period: str) -> Budget | None:
         try:
-            return _budget(BudgetModel.get(f"{brand_id}#{dealer_code}", period))
+            return _budget(BudgetModel.get(f"{brand_id}#{dealer_code}", period,
+                                           consistent_read=True))
         except BudgetModel.DoesNotExist:
             return None
 

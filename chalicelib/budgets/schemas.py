@@ -3,7 +3,7 @@
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from chalicelib.budgets.model import ChannelBalance
 from chalicelib.budgets.service import BudgetView
@@ -44,12 +44,23 @@ class MoneyReply(Reply):
 
 class PlanLine(Body):
     channel_id: ChannelId
-    plan: MoneyAmount
+    plan: NonNegativeMoney
 
 
 class BudgetPlan(Body):
     version: int | None = Field(None, ge=1, description="None: a new budget.")
-    lines: list[PlanLine] = Field(max_length=100)
+    lines: list[PlanLine] = Field(max_length=100,
+                                  description="One line per channel.")
+
+    @field_validator("lines")
+    @classmethod
+    def _one_line_per_channel(cls, lines: list[PlanLine]) -> list[PlanLine]:
+        seen: set[str] = set()
+        for line in lines:
+            if line.channel_id in seen:
+                raise ValueError(f"channel {line.channel_id!r} has two lines")
+            seen.add(line.channel_id)
+        return lines
 
 
 class BudgetApproval(Body):

@@ -3,7 +3,7 @@ scope reads the balances; the bonus runs post compensations and penalties."""
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from chalicelib.access.model import Caller
@@ -26,6 +26,7 @@ from chalicelib.errors import InvalidInput, RuleViolated, StaleVersion
 from chalicelib.network.model import BrandNotFound
 from chalicelib.network.ports import BrandRepository, DealerRepository
 from chalicelib.network.service import visible_dealer
+from chalicelib.periods import ClosedPeriods, NeverClosed, ensure_open
 
 PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -53,9 +54,11 @@ class BudgetPorts:
     brands: BrandRepository
     channels: ChannelRepository
     clock: Clock
-    changed: Callable[[str, str, str], None] = lambda brand, dealer, period: None
-    """Told (brand, dealer, period) after a budget was stored, so figures
-    derived from it (the network analytics) follow."""
+    closed_periods: ClosedPeriods = field(default_factory=NeverClosed)
+    after_change: Callable[[str, str, str], None] = field(
+        default=lambda brand_id, dealer_code, period: None)
+    """Told (brand, dealer, period) after a plan is stored: the bonus facts
+    follow the budget plan."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,12 +104,13 @@ def plan_budget(
             raise NegativePlan(f"Plan {str(amount)!r} for {channel_id!r} is negative.",
                                channel=channel_id)
 
+    ensure_open(ports.closed_periods, caller.brand_id, period)
     stored = ports.budgets.get(caller.brand_id, dealer.code, period)
     current = stored or Budget(caller.brand_id, dealer.code, dealer.region, period,
                                _currency(ports, caller.brand_id))
     _ensure_version(current, version)
     saved = ports.budgets.save(current.proposed(plan, caller.user_id))
-    ports.changed(caller.brand_id, dealer.code, period)
+    ports.after_change(caller.brand_id, dealer.code, period)
     return _view(ports, caller.brand_id, dealer.code, period, saved)
 
 
@@ -119,9 +123,10 @@ def approve_budget(
     budget = ports.budgets.get(caller.brand_id, dealer.code, period)
     if budget is None:
         raise BudgetNotFound(dealer.code, period)
+    ensure_open(ports.closed_periods, caller.brand_id, period)
     _ensure_version(budget, version)
     saved = ports.budgets.save(budget.approved(caller.user_id, ports.clock()))
-    ports.changed(caller.brand_id, dealer.code, period)
+    ports.after_change(caller.brand_id, dealer.code, period)
     return _view(ports, caller.brand_id, dealer.code, period, saved)
 
 

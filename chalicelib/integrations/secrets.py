@@ -7,11 +7,12 @@ each a JSON object:
   "webhook_secret"}` (and `"base_url"` only for a stand-in, e.g. a fake);
 - `personal-data`: `{"key": "<64 hex digits>"}`, the HMAC key callers'
   numbers are hashed with.
-Values are read once per container and never logged.
+Values are kept for a few minutes per container and never logged.
 """
 
 import json
-from functools import cache
+import time
+from collections.abc import Callable
 from typing import Any
 
 from chalicelib.integrations.calltouch import CalltouchAccess
@@ -26,12 +27,16 @@ def secret_name(kind: str) -> str:
 
 
 class SecretsManagerSecrets:
-    # Limitation: values are cached for the container's life, so a rotated
-    # token or webhook secret is seen by new containers only; a time-bounded
-    # cache (Powertools parameters with max_age) would shorten that.
-    def __init__(self, client: Any) -> None:
+    """Reads each secret at most once per `max_age_seconds`, so a rotated
+    token or a dealer's new cabinet is seen within that time (a missing
+    secret, too, is looked up again)."""
+
+    def __init__(self, client: Any, max_age_seconds: float = 300,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self._client = client
-        self._read = cache(self._fetch)
+        self._max_age = max_age_seconds
+        self._monotonic = monotonic
+        self._values: dict[str, tuple[float, dict[str, Any]]] = {}
 
     def distributor_access(self, brand_id: str) -> DistributorAccess | None:
         value = self._read(DISTRIBUTOR).get(brand_id)
@@ -60,6 +65,14 @@ class SecretsManagerSecrets:
         if "key" not in value:
             raise LookupError(f"Secret {secret_name(PERSONAL_DATA)!r} has no key.")
         return bytes.fromhex(value["key"])
+
+    def _read(self, kind: str) -> dict[str, Any]:
+        now = self._monotonic()
+        cached = self._values.get(kind)
+        if cached is None or now - cached[0] >= self._max_age:
+            cached = (now, self._fetch(kind))
+            self._values[kind] = cached
+        return cached[1]
 
     def _fetch(self, kind: str) -> dict[str, Any]:
         try:

@@ -203,12 +203,24 @@ def lead_source_of(settings: IntegrationSettings, dealers: DealerRepository,
     return dealer.code, chosen or DEFAULT_LEAD_SOURCE
 
 
+# Limitation: the dealer's figures of periods before last month keep the
+# lead source they were computed with until a sync or an import of that
+# period refreshes them; refreshing every stored period would need the
+# summaries to list their periods.
 def set_lead_source(settings: IntegrationSettings, dealers: DealerRepository,
-                    caller: Caller, code: str, source: LeadSource,
+                    caller: Caller, code: str, source: LeadSource, clock: Clock,
+                    refresh: Callable[[str, str, list[str] | None], None],
                     ) -> tuple[str, LeadSource]:
+    """Choose where the dealer's leads come from. Its figures of this month
+    and of last month (which may not be closed yet) follow at once."""
     dealer = visible_dealer(dealers, caller, code)
     ensure_permitted(caller, Action.WRITE_DEALERS)
     settings.set_lead_source(caller.brand_id, dealer.code, source)
+
+    today = clock().astimezone(ZoneInfo(dealer.time_zone)).date()
+    last_month = today.replace(day=1) - timedelta(days=1)
+    for day in (last_month, today):
+        refresh(caller.brand_id, period_of(day), [dealer.code])
     return dealer.code, source
 
 

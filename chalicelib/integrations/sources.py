@@ -12,7 +12,7 @@ one place, so the areas keep no knowledge of analytics:
 - checklists and the estimated bonus follow the period's published program.
 """
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -54,7 +54,7 @@ class PlacementReads(Protocol):
     def every_placement_of_dealer(self, brand_id: str, dealer_code: str,
                                   period: str) -> list[Placement]: ...
 
-    def reports_of(self, placement_ids: Iterable[str]) -> list[Report]: ...
+    def reports_of(self, placement_ids: Sequence[str]) -> dict[str, Report]: ...
 
 
 class BudgetReads(Protocol):
@@ -124,7 +124,8 @@ class AreaSources:
         found = self._placements(brand_id, period, dealers)
         ids = [p.placement_id for p in found if p.status is PlacementStatus.APPROVED]
         now = self.clock()
-        return [report_state(r, now) for r in self.placements.reports_of(ids)]
+        found_reports = self.placements.reports_of(ids)
+        return [report_state(found_reports[pid], now) for pid in sorted(found_reports)]
 
     def budgets_of(self, brand_id: str, period: str,
                    dealers: Only = None) -> list[BudgetFigures]:

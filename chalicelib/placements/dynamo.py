@@ -14,7 +14,7 @@ A change writes placement, report, ledger entries, audit entries and events
 in one TransactWriteItems call; a moved version cancels all of it.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -175,7 +175,7 @@ class DynamoPlacements:
 
     def placement(self, placement_id: str) -> Placement | None:
         try:
-            return _placement(PlacementModel.get(placement_id))
+            return _placement(PlacementModel.get(placement_id, consistent_read=True))
         except PlacementModel.DoesNotExist:
             return None
 
@@ -184,6 +184,12 @@ class DynamoPlacements:
             return _report(ReportModel.get(placement_id, consistent_read=True))
         except ReportModel.DoesNotExist:
             return None
+
+    def reports_of(self, placement_ids: Sequence[str]) -> dict[str, Report]:
+        """Consistent reads, in BatchGetItem requests of up to 100 keys."""
+        unique = sorted(set(placement_ids))
+        found = ReportModel.batch_get(unique, consistent_read=True)
+        return {item.placement_id: _report(item) for item in found}
 
     def placements_of_dealer(
         self,
@@ -243,16 +249,6 @@ class DynamoPlacements:
             f"{brand_id}#{dealer_code}", PlacementModel.period_key.startswith(
                 f"{period}#"))
         return [_placement(item) for item in results]
-
-    def reports_of(self, placement_ids: Iterable[str]) -> list[Report]:
-        """The reports of these placements (those that have one), read by
-        key: a report shares its placement's id."""
-        ids = sorted(set(placement_ids))
-        found: list[Report] = []
-        for start in range(0, len(ids), BATCH_GET_LIMIT):
-            keys = ids[start:start + BATCH_GET_LIMIT]
-            found.extend(_report(item) for item in ReportModel.batch_get(keys))
-        return sorted(found, key=lambda report: report.placement_id)
 
     def commit(self, change: Change) -> Committed:
         placement_item = _placement_item(change.placement) if change.placement else None

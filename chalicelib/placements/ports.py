@@ -1,6 +1,6 @@
 """What the placement and report use cases need from storage and delivery."""
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -38,6 +38,10 @@ class PlacementStore(Protocol):
     def placement(self, placement_id: str) -> Placement | None: ...
 
     def report(self, placement_id: str) -> Report | None: ...
+
+    def reports_of(self, placement_ids: Sequence[str]) -> dict[str, Report]:
+        """The reports of these placements that exist, by placement id."""
+        ...
 
     def placements_of_dealer(
         self,

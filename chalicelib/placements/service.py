@@ -3,6 +3,17 @@
 Every transition checks visibility, then the role, then the state and the
 version; it writes the objects, their ledger entries, audit entries and
 events in one change, and then delivers the events.
+
+A closed period (bonus closes it) is final for the dealer: creating,
+editing, submitting and cancelling its placements, every report change
+(late submissions and explanations included), photo uploads and
+extensions are refused with 422 `period_closed`. Managers may still settle
+what was sent before the close, which a new final run then picks up:
+reject a submitted placement (it was never part of the figures), and
+accept, accept with penalty or reject a report. What would reopen work for
+the dealer is refused to them too: approving or returning a placement,
+returning a report, deciding an extension. The lock job keeps locking
+reports past due, whatever the period.
 """
 
 import uuid
@@ -26,6 +37,7 @@ from chalicelib.network.ports import BrandRepository, DealerRepository
 from chalicelib.network.service import visible_dealer
 from chalicelib.notifications.model import Audience, Event
 from chalicelib.paging import Page
+from chalicelib.periods import ClosedPeriods, NeverClosed, ensure_open
 from chalicelib.placements.deadlines import end_of_day, reminders_due, report_due_at
 from chalicelib.placements.deadlines import settled_reminders as _settled
 from chalicelib.placements.model import (
@@ -71,6 +83,7 @@ class Ports:
     notifier: Notifier
     clock: Clock
     followers: Followers = field(default_factory=NoFollowers)
+    closed_periods: ClosedPeriods = field(default_factory=NeverClosed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +110,7 @@ def create_placement(ports: Ports, caller: Caller, new: NewPlacement) -> Placeme
     dealer = visible_dealer(ports.dealers, caller, new.dealer_code)
     ensure_permitted(caller, Action.WRITE_PLACEMENTS)
     _check_terms(ports, caller.brand_id, new.channel_id, new.mandatory, new.currency)
+    ensure_open(ports.closed_periods, caller.brand_id, new.starts_on.strftime("%Y-%m"))
 
     now = ports.clock()
     placement = Placement(
@@ -166,6 +180,8 @@ def update_placement(
 
     now = ports.clock()
     edited = placement.edited(changes, now)
+    for period in {placement.period, edited.period}:
+        ensure_open(ports.closed_periods, caller.brand_id, period)
     audit = _placement_audit(caller, "edit", placement, edited, None, now)
     return _saved(_commit(ports, Change(placement=edited, audit=(audit,))).placement)
 
@@ -175,6 +191,7 @@ def submit_placement(
 ) -> Placement:
     placement = _placement_for(ports, caller, placement_id, Action.WRITE_PLACEMENTS,
                                version)
+    _ensure_open(ports, placement)
     now = ports.clock()
     moved = placement.submitted(now)
     held = _entry(moved, EntryKind.RESERVATION, moved.cost, "placement submitted", now)
@@ -187,6 +204,7 @@ def approve_placement(
 ) -> Placement:
     placement = _placement_for(ports, caller, placement_id,
                                Action.DECIDE_PLACEMENTS, version)
+    _ensure_open(ports, placement)
     now = ports.clock()
     moved = placement.approved(amount, now)
     entries = (
@@ -201,8 +219,11 @@ def approve_placement(
 def return_placement(
     ports: Ports, caller: Caller, placement_id: str, reason: str, version: int
 ) -> Placement:
-    return _refused(ports, caller, placement_id, version, "return",
-                    lambda placement, now: placement.returned(reason, now))
+    def move(placement: Placement, now: datetime) -> Placement:
+        _ensure_open(ports, placement)
+        return placement.returned(reason, now)
+
+    return _refused(ports, caller, placement_id, version, "return", move)
 
 
 def reject_placement(
@@ -237,6 +258,7 @@ def cancel_placement(
 ) -> Placement:
     placement = _placement_for(ports, caller, placement_id, Action.WRITE_PLACEMENTS,
                                version)
+    _ensure_open(ports, placement)
     report = ports.store.report(placement_id)
     now = ports.clock()
     moved = placement.cancelled(report.status if report else None, reason, now)
@@ -258,6 +280,7 @@ def update_report(
     ports: Ports, caller: Caller, placement_id: str, changes: dict, version: int
 ) -> Report:
     report = _report_for(ports, caller, placement_id, Action.WRITE_REPORTS, version)
+    _ensure_report_open(ports, report)
     now = ports.clock()
     return _report_change(ports, caller, report, report.edited(changes, now), "edit",
                           None, now)
@@ -266,6 +289,7 @@ def update_report(
 def submit_report(ports: Ports, caller: Caller, placement_id: str, version: int
                   ) -> Report:
     report = _report_for(ports, caller, placement_id, Action.WRITE_REPORTS, version)
+    _ensure_report_open(ports, report)
     now = ports.clock()
     return _report_change(ports, caller, report, report.submitted(now), "submit",
                           None, now, audience=Audience.MANAGERS)
@@ -275,6 +299,7 @@ def explain_report(
     ports: Ports, caller: Caller, placement_id: str, explanation: str, version: int
 ) -> Report:
     report = _report_for(ports, caller, placement_id, Action.WRITE_REPORTS, version)
+    _ensure_report_open(ports, report)
     now = ports.clock()
     explained = report.explained(explanation, now)
     return _report_change(ports, caller, report, explained, "explain", explanation,
@@ -291,6 +316,8 @@ def decide_report(
     version: int,
 ) -> Report:
     report = _report_for(ports, caller, placement_id, Action.DECIDE_REPORTS, version)
+    if decision is ReportDecision.RETURN:
+        _ensure_report_open(ports, report)
     now = ports.clock()
     new_due_at = end_of_day(due_on, report.time_zone) if due_on else None
     decided = report.decided(decision, reason, new_due_at, caller.user_id, now)
@@ -308,6 +335,7 @@ def request_extension(
     version: int,
 ) -> Report:
     report = _report_for(ports, caller, placement_id, Action.WRITE_REPORTS, version)
+    _ensure_report_open(ports, report)
     now = ports.clock()
     due_at = end_of_day(due_on, report.time_zone)
     asked = report.extension_asked(due_at, reason, caller.user_id, now)
@@ -326,6 +354,7 @@ def decide_extension(
     version: int,
 ) -> Report:
     report = _report_for(ports, caller, placement_id, Action.DECIDE_REPORTS, version)
+    _ensure_report_open(ports, report)
     now = ports.clock()
     due_at = end_of_day(due_on, report.time_zone) if due_on else None
     decided = report.extension_decided(grant, reason, due_at, caller.user_id, now)
@@ -339,6 +368,7 @@ def ensure_report_editable(ports: Ports, caller: Caller, placement_id: str) -> R
     `DeadlinePassed` (422) after the deadline unless the delay was explained."""
     report = _visible_report(ports, caller, placement_id)
     ensure_permitted(caller, Action.WRITE_REPORTS)
+    _ensure_report_open(ports, report)
     report.ensure_editable_by_dealer(ports.clock())
     return report
 
@@ -466,6 +496,18 @@ def _report_for(
     ensure_permitted(caller, action)
     _ensure_version(report.version, version)
     return report
+
+
+def _ensure_open(ports: Ports, placement: Placement) -> None:
+    ensure_open(ports.closed_periods, placement.brand_id, placement.period)
+
+
+def _ensure_report_open(ports: Ports, report: Report) -> None:
+    """A report belongs to its placement's period (the report does not carry
+    the start date, so this reads the placement)."""
+    placement = ports.store.placement(report.placement_id)
+    if placement is not None:
+        _ensure_open(ports, placement)
 
 
 def _ensure_version(stored: int, given: int) -> None:

@@ -436,3 +436,15 @@ MESSAGES.update(
         },
     }
 )
+
+MESSAGES.update(
+    {
+        # Closed periods (chalicelib/periods.py).
+        "period_closed": {
+            "ru": "Период {period} закрыт: его размещения, отчёты и бюджет"
+                  " больше не меняются.",
+            "en": "Period {period} is closed: its placements, reports and budget"
+                  " no longer change.",
+        },
+    }
+)

@@ -1,18 +1,42 @@
 """Building blocks shared by the request and response models of every area."""
 
+import re
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from chalicelib.network.model import is_known_time_zone
 from chalicelib.paging import DEFAULT_LIMIT, MAX_LIMIT
 
+# C0 controls but tab and line breaks, DEL, and the bidirectional overrides
+# and isolates that make text display otherwise than it reads ("Trojan
+# source"). Letters of every script pass, right-to-left ones included.
+_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+def plain_text(value: Any) -> Any:
+    """Refuse strings, at any depth, that carry control characters."""
+    if isinstance(value, str):
+        if _HIDDEN.search(value):
+            raise ValueError("control characters are not allowed in text")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            plain_text(key)
+            plain_text(item)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            plain_text(item)
+    return value
+
 
 class Body(BaseModel):
-    """A JSON request body: exact types, no unknown fields."""
+    """A JSON request body: exact types, no unknown fields, no control
+    characters hidden in its text."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
+
+    _plain = field_validator("*")(plain_text)
 
 
 class Reply(BaseModel):
@@ -28,6 +52,8 @@ class ListQuery(BaseModel):
 
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
     cursor: str | None = Field(None, max_length=2048)
+
+    _plain = field_validator("*")(plain_text)
 
 
 class ErrorReply(Reply):

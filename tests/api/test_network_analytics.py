@@ -175,3 +175,34 @@ def test_the_network_view_downloads_as_an_xlsx_workbook(client, auth, network):
     moscow = next(row for row in rows if row[0] == "AUR-MSK-01")
     assert moscow[7] == 100000.0 and moscow[13] == 4
     assert totals[1][10] == 5
+
+
+@pytest.mark.parametrize("today", [datetime(2026, 11, 20, 9, tzinfo=UTC),
+                                   datetime(2026, 12, 3, 9, tzinfo=UTC)])
+def test_a_changed_lead_source_shows_in_the_network_view_at_once(client, auth, demo,
+                                                                 today):
+    from tests.api.placements_helpers import FixedClock
+
+    wiring.use(clock=FixedClock(today))
+    wiring.sales_and_traffic().save_traffic("aurora", [TrafficFigure(
+        "AUR-MSK-01", "digital", date(2026, 11, 2), 500, 6, 3)])
+    merged_secret(boto3.client("secretsmanager"), CALLTOUCH, {"AUR-MSK-01": {
+        "brand_id": "aurora", "site_id": "1", "token": "t", "webhook_secret": "s"}})
+    client.http.post("/v1/webhooks/calltouch/AUR-MSK-01?secret=s",
+                     body=json.dumps(call(1, "2026-11-03T10:00:00")),
+                     headers={"Content-Type": "application/json"})
+
+    def leads() -> int:
+        view = json_of(client.http.get(f"/v1/analytics/network?period={NOV}",
+                                       headers=auth(Role.ANALYST)))
+        return int(dealer_of(view, "AUR-MSK-01")["leads"])
+
+    from_the_platform = leads()
+    changed = client.http.put("/v1/dealers/AUR-MSK-01/lead-source",
+                              body=json.dumps({"lead_source": "calltouch"}),
+                              headers={**auth(Role.IMPORTER_ADMIN),
+                                       "Content-Type": "application/json"})
+
+    assert changed.status_code == 200
+    assert from_the_platform == 9
+    assert leads() == 1

@@ -252,6 +252,22 @@ def test_a_budget_on_an_unknown_channel_or_period_is_refused(desk):
     assert period.status_code == 400
 
 
+@pytest.mark.parametrize("lines", [
+    [{"channel_id": "outdoor", "plan": {"amount": "1000", "currency": "RUB"}},
+     {"channel_id": "outdoor", "plan": {"amount": "2000", "currency": "RUB"}}],
+    [{"channel_id": "outdoor", "plan": {"amount": "-1000", "currency": "RUB"}}],
+])
+def test_a_plan_with_a_channel_twice_or_a_negative_line_is_refused(desk, lines):
+    path = f"/v1/dealers/{desk.dealer_code}/budgets/2026-05"
+
+    response = desk.call("PUT", path, desk.dealer, {"lines": lines})
+    stored = desk.call("GET", path, desk.dealer)
+
+    assert response.status_code == 400
+    assert json_of(response)["details"]["errors"][0]["field"].startswith("lines")
+    assert json_of(stored)["lines"] == []
+
+
 def test_a_dealers_placements_of_a_period_page_by_cursor(desk):
     made = [desk.placement(starts_on=f"2026-05-{day:02d}", ends_on="2026-05-28")
             for day in (1, 2, 3)]

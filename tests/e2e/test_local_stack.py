@@ -2,8 +2,6 @@
 client would: `dmm up` in a subprocess, tokens from `dmm token`."""
 
 import json
-import os
-import subprocess
 from collections.abc import Iterator
 
 import pytest
@@ -13,7 +11,6 @@ from openapi_spec_validator.versions.shortcuts import get_spec_version
 
 from tests.conftest import WEB_ORIGIN
 from tests.e2e.conftest import (
-    DMM,
     Stack,
     free_port,
     listening,
@@ -176,12 +173,8 @@ def test_openapi_document_is_valid_openapi_3_1(stack):
 
 
 def test_scheduled_job_runs_on_demand_and_seeding_again_succeeds(stack):
-    env = {**os.environ, "DMM_EMULATOR_PORT": str(stack.emulator_port)}
-
-    job = subprocess.run([DMM, "job", "fail_abandoned_jobs"], env=env,
-                         capture_output=True, text=True, timeout=60)
-    seeded = subprocess.run([DMM, "seed"], env=env, capture_output=True,
-                            text=True, timeout=60)
+    job = stack.dmm("job", "fail_abandoned_jobs", timeout=60)
+    seeded = stack.dmm("seed", timeout=60)
 
     assert job.returncode == 0, job.stderr
     assert json.loads(job.stdout.strip().splitlines()[-1]) == {"failed": 0}

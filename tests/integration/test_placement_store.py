@@ -196,11 +196,16 @@ def test_the_lock_job_costs_the_same_whatever_the_number_of_open_reports(clock):
 
     print("lock job requests:", first, second, idle)
     assert first["locked"] == second["locked"] == 2
-    # One query of the sparse index, then per locked report one transaction
-    # and its event's delivery; the 12 open reports not yet due cost nothing.
+    # One query of the sparse index, then per locked report one transaction,
+    # its event's delivery and the bonus facts follower (the placement by
+    # key, the dealer's placements of the period, their reports in one
+    # batch, the budget, one facts update); the 12 open reports not yet due
+    # cost nothing.
     assert first == second
-    assert first["Query"] == 1 + 2  # index + the brand's users, per event
+    assert first["Query"] == 1 + 2 + 2  # index + users per event + follower
     assert first["TransactWriteItems"] == 2
+    assert first["GetItem"] == first["BatchGetItem"] * 2 == 4
+    assert first["UpdateItem"] == 2 + 2  # outbox + facts
     assert idle == {"locked": 0, "Query": 1}
 
 
@@ -279,9 +284,11 @@ def test_the_deadline_job_reads_only_what_came_due(clock, open_not_due):
     print(f"open not due {open_not_due}: {dict(requests)}")
     assert len(locked) == 5 and reminded == []
     # 2 index queries, and for each of the 5 locked reports: 1 transaction,
-    # 1 query of the brand's users, 1 put per recipient, 1 outbox update.
+    # 1 query of the brand's users, 1 put per recipient, 1 outbox update,
+    # and the bonus facts follower's read of the placement (these reports
+    # have none, so it stops there).
     assert dict(requests) == {"Query": 2 + 5, "TransactWriteItems": 5,
-                              "PutItem": 5, "UpdateItem": 5}
+                              "PutItem": 5, "UpdateItem": 5, "GetItem": 5}
 
 
 def test_a_bonus_run_posts_its_compensations_once_and_only_its_own_kinds(clock):
