@@ -122,6 +122,7 @@ def _seed(count: int) -> None:
             sales_revenue=Decimal(f"{2500000 * (n % 12)}.00"),
             sales_plan_units=10, checklist_met=5, checklist_not_met=2,
             checklist_unknown=1, bonus=Decimal(f"{n * 10}.00"), bonus_final=n % 2 == 0,
+            photo_flags={"under_review": n % 3, "confirmed": n % 2},
         )
         for n in range(count)
     )

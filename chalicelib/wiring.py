@@ -35,6 +35,7 @@ from chalicelib.bonus.dynamo import (
     StoredFacts,
     StoredFactsReadiness,
 )
+from chalicelib.bonus.model import BonusRun
 from chalicelib.bonus.ports import LedgerPoster, PeriodReadiness
 from chalicelib.bonus.s3 import S3Exports
 from chalicelib.bonus.service import BonusPorts
@@ -64,8 +65,10 @@ from chalicelib.integrations.exports import (
     Export,
     ExportRunner,
     Exports,
+    queue_export,
 )
 from chalicelib.integrations.files import S3Files
+from chalicelib.integrations.followers import AnalyticsFollower, record_bonus_facts
 from chalicelib.integrations.imports import (
     IMPORT_JOB,
     FileImport,
@@ -86,12 +89,13 @@ from chalicelib.integrations.ports import (
 from chalicelib.integrations.refresh import AnalyticsInputs, refresh_network
 from chalicelib.integrations.secrets import SecretsManagerSecrets
 from chalicelib.integrations.service import (
+    REFRESH_JOB,
     SYNC_JOB,
     DealerCodesOf,
     JobStarter,
     SyncRunner,
 )
-from chalicelib.integrations.upstream import NoData
+from chalicelib.integrations.sources import AreaSources
 from chalicelib.jobs.dynamo import DynamoJobs
 from chalicelib.jobs.model import Job
 from chalicelib.jobs.ports import JobQueue, JobRepository, JobRunner
@@ -383,9 +387,15 @@ def photo_flagged() -> Callable[[Photo, Flag], None]:
 
 def photo_flag_decided(caller: Caller) -> Callable[[Photo, Flag], None]:
     """What a manager's decision on a flag sets off: the report goes back,
-    bonus facts are recounted."""
-    return partial(flag_decided, placement_ports(), photos(),
-                             bonus_facts(), caller)
+    bonus facts are recounted, the dealer's analytics follow the flags."""
+    returned = partial(flag_decided, placement_ports(), photos(), bonus_facts(),
+                       caller)
+
+    def decided(photo: Photo, flag: Flag) -> None:
+        returned(photo, flag)
+        photo_flags_decided(photo)
+
+    return decided
 
 
 @_overridable
@@ -461,13 +471,19 @@ def placement_ports() -> PlacementPorts:
 @_overridable
 def placement_followers() -> Followers:
     """Who recomputes what they derive from placements after each change."""
-    return EveryFollower((bonus_facts_follower(),))
+    return EveryFollower((bonus_facts_follower(), analytics_follower()))
 
 
 def budget_ports() -> BudgetPorts:
     return BudgetPorts(budgets(), ledger(), dealers(), brands(), channels(), clock(),
                        closed_periods=DynamoPeriods(),
-                       after_change=bonus_facts_follower().after_budget_change)
+                       after_change=budget_changed)
+
+
+def budget_changed(brand_id: str, dealer_code: str, period: str) -> None:
+    """The bonus facts follow the plan first, then the analytics."""
+    bonus_facts_follower().after_budget_change(brand_id, dealer_code, period)
+    refresh_dealer(brand_id, dealer_code, period)
 
 
 @_overridable
@@ -515,6 +531,8 @@ def bonus() -> BonusPorts:
         clock=clock(),
         directory=DynamoBrandDirectory(),
         announcer=NotifiedStatements(notifier(), users()),
+        on_published=bonus_run_published,
+        on_completed=bonus_run_completed,
     )
 # Integrations, analytics and the BI export (chalicelib/integrations).
 
@@ -578,13 +596,15 @@ def summaries() -> Summaries:
 
 
 @_overridable
-def upstream() -> NoData:
-    """Placements, budgets, reports, photo flags, checklists and statements.
-
-    NOTE: empty until those areas are merged; their adapters implement the
-    ports of `chalicelib.integrations.upstream` and replace this.
-    """
-    return NoData()
+def upstream() -> AreaSources:
+    """Placements, budgets, reports, photo flags, checklists and statements,
+    read from the areas that own them (`chalicelib.integrations.upstream`
+    states each port's contract)."""
+    return AreaSources(
+        placements=DynamoPlacements(), budgets=DynamoBudgets(),
+        ledger=DynamoLedger(), photos=DynamoPhotos(), programs=DynamoPrograms(),
+        facts=StoredFacts(), runs=DynamoRuns(), dealers=dealers(), clock=clock(),
+    )
 
 
 def analytics_inputs() -> AnalyticsInputs:
@@ -593,6 +613,7 @@ def analytics_inputs() -> AnalyticsInputs:
         dealers=dealers(), figures=sales_and_traffic(), leads=leads(),
         settings=integration_settings(), targets=targets(), placements=sources,
         budgets=sources, reports=sources, checklists=sources, statements=sources,
+        flags=sources,
     )
 
 
@@ -601,6 +622,51 @@ def refresh_analytics(brand_id: str, period: str,
     """Recompute the period's dealer summaries (after a sync or an import)."""
     refresh_network(brand_id, period, analytics_inputs(), summaries(), clock(),
                     only=only)
+
+
+def start_refresh_job(brand_id: str, period: str) -> Job:
+    """Every summary of the period, recomputed by a job (bonus runs)."""
+    return job_starter().start(brand_id, "bonus-run", REFRESH_JOB,
+                               {"period": period})
+
+
+def refresh_dealer(brand_id: str, dealer_code: str, period: str) -> None:
+    refresh_analytics(brand_id, period, only=[dealer_code])
+
+
+def analytics_follower() -> AnalyticsFollower:
+    def period_of(placement_id: str) -> str | None:
+        found = placement_store().placement(placement_id)
+        return found.period if found else None
+
+    return AnalyticsFollower(period_of, refresh_analytics)
+
+
+def photo_flags_decided(photo: Photo) -> None:
+    """After a manager's decision on a photo's flags."""
+    refresh_dealer(photo.brand_id, photo.dealer_code,
+                   photo.placement_starts_on.strftime("%Y-%m"))
+
+
+def figures_changed(brand_id: str, period: str,
+                    only: list[str] | None = None) -> None:
+    """After a sync, an import or a webhook stored sales, traffic or leads:
+    the bonus facts of the touched dealers, then their summaries."""
+    record_bonus_facts(brand_id, period, analytics_inputs(), bonus_facts(), only)
+    refresh_analytics(brand_id, period, only=only)
+
+
+def bonus_run_completed(run: BonusRun) -> None:
+    """Its statements are the period's estimated (or final) bonuses."""
+    start_refresh_job(run.brand_id, run.period)
+
+
+def bonus_run_published(run: BonusRun) -> None:
+    """Once per published final run: its bonuses in the analytics, and the
+    period's BI export queued."""
+    start_refresh_job(run.brand_id, run.period)
+    queue_export(exports(), start_export_job, clock(), run.brand_id, "bonus-run",
+                 run.period)
 
 
 @_overridable
@@ -661,11 +727,11 @@ def job_starter() -> JobStarter:
 
 
 def webhook() -> Webhook:
-    def refresh_dealer(brand_id: str, period: str, code: str) -> None:
-        refresh_analytics(brand_id, period, only=[code])
+    def lead_stored(brand_id: str, period: str, code: str) -> None:
+        figures_changed(brand_id, period, only=[code])
 
     return Webhook(integration_secrets(), dealers(), leads(), integration_settings(),
-                   after_save=refresh_dealer)
+                   after_save=lead_stored)
 
 
 def integration_job_runners() -> dict[str, JobRunner]:
@@ -678,11 +744,18 @@ def integration_job_runners() -> dict[str, JobRunner]:
         leads=leads(),
         settings=integration_settings(),
         starter=job_starter(),
-        after_sync=refresh_analytics,
+        after_sync=figures_changed,
     )
     imports = ImportRunner(
         imports=file_imports(), slots=import_files(),
         dealers=DealerCodesOf(dealers()), figures=sales_and_traffic(),
-        targets=targets(), after_import=refresh_analytics,
+        targets=targets(), after_import=figures_changed,
     )
-    return {SYNC_JOB: sync, IMPORT_JOB: imports}
+
+    def refresh(job: Job) -> dict[str, Any]:
+        period = str(job.params["period"])
+        count = refresh_network(job.brand_id, period, analytics_inputs(),
+                                summaries(), clock())
+        return {"period": period, "dealers": count}
+
+    return {SYNC_JOB: sync, IMPORT_JOB: imports, REFRESH_JOB: refresh}

@@ -5,6 +5,7 @@ import contextlib
 import json
 import os
 import secrets
+from typing import Any
 
 import boto3
 
@@ -20,7 +21,8 @@ def create_all() -> dict[str, list[str]]:
 
 def create_tables() -> list[str]:
     """Every table of `chalicelib.tables`, from the same definitions infra
-    declares: one CreateTable (and one TTL update) per missing table."""
+    declares: one CreateTable (and one TTL update) per missing table, and
+    an UpdateTable per index a table made by an older version lacks."""
     dynamodb = boto3.client("dynamodb")
     existing = set(dynamodb.get_paginator("list_tables").paginate()
                    .build_full_result().get("TableNames", []))
@@ -28,6 +30,7 @@ def create_tables() -> list[str]:
     for definition in table_definitions():
         name = definition["TableName"]
         if name in existing:
+            _add_missing_indexes(dynamodb, definition)
             continue
         reply = dynamodb.create_table(**_create_table_request(definition))
         if reply["TableDescription"]["TableStatus"] != "ACTIVE":
@@ -37,6 +40,19 @@ def create_tables() -> list[str]:
                 "Enabled": True, "AttributeName": definition["TimeToLiveAttribute"]})
         created.append(name)
     return created
+
+
+def _add_missing_indexes(client: Any, definition: dict) -> None:
+    """DynamoDB adds one global index per UpdateTable request."""
+    table = client.describe_table(TableName=definition["TableName"])["Table"]
+    present = {index["IndexName"] for index in table.get("GlobalSecondaryIndexes", [])}
+    for index in definition["GlobalSecondaryIndexes"] or []:
+        if index["IndexName"] in present:
+            continue
+        client.update_table(
+            TableName=definition["TableName"],
+            AttributeDefinitions=definition["AttributeDefinitions"],
+            GlobalSecondaryIndexUpdates=[{"Create": index}])
 
 
 def _create_table_request(definition: dict) -> dict:

@@ -9,6 +9,7 @@ Tables (keys are the single source of truth for the bootstrap and infra):
   JSON attribute per section, each written by the feature that owns it.
 - `bonus-runs`: key `brand_id` + `run_id`; batch counting is one
   conditional update (a number set of counted batches plus the totals).
+  Index `by_period` (`brand_period` + `started_at`): a period's runs.
 - `bonus-statements`: key `run_id` + `dealer_code`; lines as JSON text.
 - `bonus-ledger`: key `entry_id`; compensation and penalty entries of
   published runs, until the placements budget ledger takes them over.
@@ -118,6 +119,15 @@ class RunsByStatus(GlobalSecondaryIndex["RunModel"]):
     started_at = UTCDateTimeAttribute(range_key=True)
 
 
+class RunsByPeriod(GlobalSecondaryIndex["RunModel"]):
+    class Meta:
+        index_name = "by_period"
+        projection = AllProjection()
+
+    brand_period = UnicodeAttribute(hash_key=True)
+    started_at = UTCDateTimeAttribute(range_key=True)
+
+
 class RunModel(Model):
     Meta = table_meta("bonus-runs")
 
@@ -146,8 +156,13 @@ class RunModel(Model):
     completed_at = UTCDateTimeAttribute(null=True)
     published_at = UTCDateTimeAttribute(null=True)
     failure = UnicodeAttribute(null=True)
+    # Limitation: runs stored before this attribute existed are not in
+    # `by_period`; their period's estimate shows once a new preview runs.
+    brand_period = UnicodeAttribute(null=True)
+    announced_at = UTCDateTimeAttribute(null=True)
 
     by_status = RunsByStatus()
+    by_period = RunsByPeriod()
 
 
 class StatementModel(Model):
@@ -444,6 +459,25 @@ class DynamoRuns:
         PeriodModel(brand_id, period).update(
             actions=[PeriodModel.published_final_run.set(run_id)])
 
+    def latest_completed_preview(self, brand_id: str, period: str
+                                 ) -> BonusRun | None:
+        wanted = ((RunModel.kind == RunKind.PREVIEW.value)
+                  & (RunModel.status == RunStatus.COMPLETED.value))
+        results = RunModel.by_period.query(f"{brand_id}#{period}",
+                                           filter_condition=wanted,
+                                           scan_index_forward=False)
+        for item in results:
+            return _run(item)
+        return None
+
+    def claim_announcement(self, brand_id: str, run_id: str, at: datetime) -> bool:
+        return _moved(RunModel(brand_id, run_id), [RunModel.announced_at.set(at)],
+                      RunModel.run_id.exists() & RunModel.announced_at.does_not_exist())
+
+    def release_announcement(self, brand_id: str, run_id: str) -> None:
+        RunModel(brand_id, run_id).update(actions=[RunModel.announced_at.remove()],
+                                          condition=RunModel.run_id.exists())
+
 
 class DynamoLedgerOutbox:
     """LedgerPoster that keeps entries by their id: writing an entry again
@@ -528,6 +562,7 @@ def _facts(item: FactsModel) -> DealerFacts:
 def _run_item(run: BonusRun) -> RunModel:
     return RunModel(
         run.brand_id, run.run_id, period=run.period, kind=run.kind.value,
+        brand_period=f"{run.brand_id}#{run.period}",
         run_version=run.run_version, program_id=run.program_id,
         program_version=run.program_version,
         inputs_fingerprint=run.inputs_fingerprint, trigger=run.trigger,

@@ -151,6 +151,7 @@ class MemoryRuns:
         self.counted: dict[str, set[int]] = {}
         self.versions: dict[tuple[str, str, str], int] = {}
         self.finals: dict[tuple[str, str], str] = {}
+        self.announced: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
 
     def get(self, brand_id: str, run_id: str) -> BonusRun | None:
@@ -228,6 +229,24 @@ class MemoryRuns:
 
     def set_published_final(self, brand_id: str, period: str, run_id: str) -> None:
         self.finals[(brand_id, period)] = run_id
+
+    def latest_completed_preview(self, brand_id: str, period: str
+                                 ) -> BonusRun | None:
+        done = [run for run in self.runs.values()
+                if (run.brand_id, run.period, run.kind) == (brand_id, period,
+                                                            RunKind.PREVIEW)
+                and run.status is RunStatus.COMPLETED]
+        return max(done, key=lambda run: run.started_at, default=None)
+
+    def claim_announcement(self, brand_id: str, run_id: str, at: datetime) -> bool:
+        with self._lock:
+            if (brand_id, run_id) in self.announced:
+                return False
+            self.announced.add((brand_id, run_id))
+            return True
+
+    def release_announcement(self, brand_id: str, run_id: str) -> None:
+        self.announced.discard((brand_id, run_id))
 
 
 class MemoryBatchQueue:

@@ -157,6 +157,20 @@ class RunRepository(Protocol):
 
     def set_published_final(self, brand_id: str, period: str, run_id: str) -> None: ...
 
+    def latest_completed_preview(self, brand_id: str, period: str
+                                 ) -> BonusRun | None:
+        """The period's preview run that started last among the completed."""
+        ...
+
+    def claim_announcement(self, brand_id: str, run_id: str, at: datetime) -> bool:
+        """Mark the published run as announced (analytics, BI export); True
+        only for the one call that marked it."""
+        ...
+
+    def release_announcement(self, brand_id: str, run_id: str) -> None:
+        """Undo a claim whose announcement failed, so a retry announces."""
+        ...
+
 
 class BatchQueue(Protocol):
     def send(self, batches: Sequence[DealerBatch]) -> None: ...

@@ -7,7 +7,7 @@ engine; this module loads, checks access, saves and fans out.
 
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -105,6 +105,10 @@ class BonusPorts:
     batch_size: int = BATCH_SIZE
     currency_by_brand: dict[str, str] = field(default_factory=dict)
     announcer: StatementAnnouncer = field(default_factory=NoAnnouncements)
+    on_published: Callable[[BonusRun], None] = lambda run: None
+    """Told once per published final run (analytics, the BI export)."""
+    on_completed: Callable[[BonusRun], None] = lambda run: None
+    """Told when a run's last batch is in (estimated bonuses follow)."""
 
 
 # programs
@@ -351,7 +355,10 @@ def run_batch(ports: BonusPorts, batch: DealerBatch) -> str:
     ports.runs.record_batch(run.brand_id, run.run_id, batch.batch_no, totals,
                             len(stored))
     completed = ports.runs.complete(run.brand_id, run.run_id, ports.clock())
-    return "completed" if completed else "counted"
+    if not completed:
+        return "counted"
+    ports.on_completed(ports.runs.get(run.brand_id, run.run_id) or run)
+    return "completed"
 
 
 def fail_stalled_runs(ports: BonusPorts) -> list[BonusRun]:
@@ -425,7 +432,23 @@ def publish_run(ports: BonusPorts, caller: Caller, run_id: str) -> tuple[BonusRu
     dealers = [stored.dealer_code for stored in ports.runs.statements(run.run_id)]
     ports.announcer.published(run.brand_id, run.run_id, run.period, dealers)
     published = ports.runs.get(run.brand_id, run.run_id) or run
+    _announce(ports, published)
     return published, len(entries)
+
+
+def _announce(ports: BonusPorts, run: BonusRun) -> None:
+    """Tell `on_published` once per run, however often it is published: the
+    claim is a conditional write, given back if telling fails so that the
+    manager's retry tells again."""
+    if run.status is not RunStatus.PUBLISHED:
+        return
+    if not ports.runs.claim_announcement(run.brand_id, run.run_id, ports.clock()):
+        return
+    try:
+        ports.on_published(run)
+    except Exception:
+        ports.runs.release_announcement(run.brand_id, run.run_id)
+        raise
 
 
 # checklist

@@ -5,6 +5,8 @@
 - `ledger`: key `budget_key` (`<brand>#<dealer>#<period>`) + `entry_id`.
   An entry is put only if its id is new (`entry_condition`), so a cause
   posts it once; a budget's balance is one query of its partition.
+- Both carry `brand_period` (`<brand>#<period>`) with an index `by_period`
+  on it: the network analytics read a brand's period in one query each.
 """
 
 from datetime import datetime
@@ -18,10 +20,20 @@ from pynamodb.attributes import (
     VersionAttribute,
 )
 from pynamodb.exceptions import PutError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.budgets.model import Budget, BudgetStatus, EntryKind, LedgerEntry
 from chalicelib.dynamo import DecimalAttribute, save_versioned, table_meta
+
+
+class BudgetsByPeriod(GlobalSecondaryIndex["BudgetModel"]):
+    class Meta:
+        index_name = "by_period"
+        projection = AllProjection()
+
+    brand_period = UnicodeAttribute(hash_key=True)
+    dealer_code = UnicodeAttribute(range_key=True)
 
 
 class BudgetModel(Model):
@@ -29,6 +41,9 @@ class BudgetModel(Model):
 
     dealer_key = UnicodeAttribute(hash_key=True)
     period = UnicodeAttribute(range_key=True)
+    # Limitation: budgets stored before this attribute existed are not in
+    # `by_period`; re-saving them (or a one-off backfill) adds them.
+    brand_period = UnicodeAttribute(null=True)
     brand_id = UnicodeAttribute()
     dealer_code = UnicodeAttribute()
     region = UnicodeAttribute()
@@ -41,12 +56,24 @@ class BudgetModel(Model):
     approved_at = UTCDateTimeAttribute(null=True)
     version = VersionAttribute()
 
+    by_period = BudgetsByPeriod()
+
+
+class LedgerByPeriod(GlobalSecondaryIndex["LedgerEntryModel"]):
+    class Meta:
+        index_name = "by_period"
+        projection = AllProjection()
+
+    brand_period = UnicodeAttribute(hash_key=True)
+    entry_id = UnicodeAttribute(range_key=True)
+
 
 class LedgerEntryModel(Model):
     Meta = table_meta("ledger")
 
     budget_key = UnicodeAttribute(hash_key=True)
     entry_id = UnicodeAttribute(range_key=True)
+    brand_period = UnicodeAttribute(null=True)
     brand_id = UnicodeAttribute()
     dealer_code = UnicodeAttribute()
     period = UnicodeAttribute()
@@ -57,6 +84,8 @@ class LedgerEntryModel(Model):
     reason = UnicodeAttribute()
     at = UTCDateTimeAttribute()
     placement_id = UnicodeAttribute(null=True)
+
+    by_period = LedgerByPeriod()
 
 
 class DynamoBudgets:
@@ -71,6 +100,7 @@ class DynamoBudgets:
         item = BudgetModel(
             f"{budget.brand_id}#{budget.dealer_code}",
             budget.period,
+            brand_period=f"{budget.brand_id}#{budget.period}",
             brand_id=budget.brand_id,
             dealer_code=budget.dealer_code,
             region=budget.region,
@@ -84,12 +114,22 @@ class DynamoBudgets:
         save_versioned(item, budget.version or None)
         return _budget(item)
 
+    def budgets_of_period(self, brand_id: str, period: str) -> list[Budget]:
+        """Every dealer's budget of the brand's period (one index query)."""
+        results = BudgetModel.by_period.query(f"{brand_id}#{period}")
+        return [_budget(item) for item in results]
+
 
 class DynamoLedger:
     def entries(self, brand_id: str, dealer_code: str, period: str
                 ) -> list[LedgerEntry]:
         key = f"{brand_id}#{dealer_code}#{period}"
         return [_ledger_entry(item) for item in LedgerEntryModel.query(key)]
+
+    def entries_of_period(self, brand_id: str, period: str) -> list[LedgerEntry]:
+        """Every dealer's entries of the brand's period (one index query)."""
+        results = LedgerEntryModel.by_period.query(f"{brand_id}#{period}")
+        return [_ledger_entry(item) for item in results]
 
     def post(self, entries: list[LedgerEntry]) -> int:
         """Put each entry once; an entry already posted is left as it is.
@@ -114,6 +154,7 @@ def ledger_item(entry: LedgerEntry) -> LedgerEntryModel:
     return LedgerEntryModel(
         f"{entry.brand_id}#{entry.dealer_code}#{entry.period}",
         entry.entry_id,
+        brand_period=f"{entry.brand_id}#{entry.period}",
         brand_id=entry.brand_id,
         dealer_code=entry.dealer_code,
         period=entry.period,

@@ -42,6 +42,9 @@ class DealerSummary:
     checklist_unknown: int = 0
     bonus: Decimal | None = None
     bonus_final: bool = False
+    photo_flags: dict[str, int] = field(default_factory=dict)
+    """The dealer's photo flags of the period by state (`under_review`,
+    `confirmed`, `dismissed`)."""
 
     @property
     def cpl(self) -> Decimal | None:
@@ -67,6 +70,7 @@ class Totals:
     checklist_not_met: int
     checklist_unknown: int
     bonus: Decimal
+    photo_flags: dict[str, int] = field(default_factory=dict)
 
     @property
     def cpl(self) -> Decimal | None:
@@ -113,8 +117,10 @@ def network_view(period: str, summaries: list[DealerSummary]) -> NetworkView:
 def totals_of(summaries: Iterable[DealerSummary]) -> Totals:
     group = list(summaries)
     statuses: Counter[str] = Counter()
+    flags: Counter[str] = Counter()
     for summary in group:
         statuses.update(summary.placements_by_status)
+        flags.update(summary.photo_flags)
     return Totals(
         dealers=len(group),
         budget_plan=_money(s.budget_plan for s in group),
@@ -131,6 +137,7 @@ def totals_of(summaries: Iterable[DealerSummary]) -> Totals:
         checklist_not_met=sum(s.checklist_not_met for s in group),
         checklist_unknown=sum(s.checklist_unknown for s in group),
         bonus=_money(s.bonus or ZERO for s in group),
+        photo_flags=dict(sorted(flags.items())),
     )
 
 

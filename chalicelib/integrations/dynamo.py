@@ -19,9 +19,10 @@ Writes are puts by these keys, so writing a figure or lead again replaces it.
 
 import dataclasses
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -111,12 +112,28 @@ class DynamoSalesAndTraffic:
         _put_all(TrafficModel, items.values())
         return len(items)
 
-    def sales_of(self, brand_id: str, period: str) -> list[SalesFigure]:
-        return [_sales(item) for item in SalesModel.query(partition(brand_id, period))]
+    def sales_of(self, brand_id: str, period: str,
+                 dealers: Collection[str] | None = None) -> list[SalesFigure]:
+        found = _by_dealer(SalesModel, SalesModel.figure, partition(brand_id, period),
+                           dealers)
+        return [_sales(item) for item in found]
 
-    def traffic_of(self, brand_id: str, period: str) -> list[TrafficFigure]:
-        query = TrafficModel.query(partition(brand_id, period))
-        return [_traffic(item) for item in query]
+    def traffic_of(self, brand_id: str, period: str,
+                   dealers: Collection[str] | None = None) -> list[TrafficFigure]:
+        found = _by_dealer(TrafficModel, TrafficModel.figure,
+                           partition(brand_id, period), dealers)
+        return [_traffic(item) for item in found]
+
+
+def _by_dealer(model: Any, sort_key: Any, brand_period: str,
+               dealers: Collection[str] | None) -> Iterator[Any]:
+    """The partition's items, or those of some dealers: every sort key of
+    sales, traffic and leads starts with `<dealer code>#`."""
+    if dealers is None:
+        yield from model.query(brand_period)
+        return
+    for code in sorted(set(dealers)):
+        yield from model.query(brand_period, sort_key.startswith(f"{code}#"))
 
 
 def _put_all(model: type[Model], items: Iterable[Model]) -> None:
@@ -240,8 +257,11 @@ class DynamoLeads:
         _put_all(ContactModel, contacts.values())
         return len(leads)
 
-    def leads_of(self, brand_id: str, period: str) -> list[Lead]:
-        return [_lead(item) for item in LeadModel.query(partition(brand_id, period))]
+    def leads_of(self, brand_id: str, period: str,
+                 dealers: Collection[str] | None = None) -> list[Lead]:
+        found = _by_dealer(LeadModel, LeadModel.lead, partition(brand_id, period),
+                           dealers)
+        return [_lead(item) for item in found]
 
 
 class DynamoIntegrationSettings:
@@ -340,8 +360,15 @@ class DynamoTargets:
         _put_all(TargetModel, items.values())
         return len(items)
 
-    def targets_of(self, brand_id: str, period: str) -> dict[str, SalesTarget]:
-        query = TargetModel.query(partition(brand_id, period))
+    def targets_of(self, brand_id: str, period: str,
+                   dealers: Collection[str] | None = None
+                   ) -> dict[str, SalesTarget]:
+        brand_period = partition(brand_id, period)
+        if dealers is None:
+            query: Iterable[TargetModel] = TargetModel.query(brand_period)
+        else:
+            keys = [(brand_period, code) for code in sorted(set(dealers))]
+            query = TargetModel.batch_get(keys)
         return {
             item.dealer_code: SalesTarget(item.dealer_code, period, int(item.units),
                                           item.revenue)

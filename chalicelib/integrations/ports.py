@@ -6,7 +6,7 @@ reports, photos and bonus runs own; each states its contract so that area's
 adapter can implement it when the branches meet.
 """
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import timedelta
 from typing import Protocol
 
@@ -35,9 +35,14 @@ class SalesAndTraffic(Protocol):
         self, brand_id: str, figures: Iterable[TrafficFigure]
     ) -> int: ...
 
-    def sales_of(self, brand_id: str, period: str) -> list[SalesFigure]: ...
+    def sales_of(self, brand_id: str, period: str,
+                 dealers: Collection[str] | None = None) -> list[SalesFigure]:
+        """The period's sales (of `dealers` only, when given)."""
+        ...
 
-    def traffic_of(self, brand_id: str, period: str) -> list[TrafficFigure]: ...
+    def traffic_of(self, brand_id: str, period: str,
+                   dealers: Collection[str] | None = None) -> list[TrafficFigure]:
+        ...
 
 
 class DistributorSource(Protocol):
@@ -89,7 +94,8 @@ class Leads(Protocol):
         """Store each (period, lead); returns how many were stored."""
         ...
 
-    def leads_of(self, brand_id: str, period: str) -> list[Lead]: ...
+    def leads_of(self, brand_id: str, period: str,
+                 dealers: Collection[str] | None = None) -> list[Lead]: ...
 
 
 class IntegrationSettings(Protocol):
@@ -112,7 +118,9 @@ class Targets(Protocol):
         """Upsert by (period, dealer); returns how many were stored."""
         ...
 
-    def targets_of(self, brand_id: str, period: str) -> dict[str, SalesTarget]: ...
+    def targets_of(self, brand_id: str, period: str,
+                   dealers: Collection[str] | None = None
+                   ) -> dict[str, SalesTarget]: ...
 
 
 class Summaries(Protocol):

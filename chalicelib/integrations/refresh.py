@@ -25,6 +25,7 @@ from chalicelib.integrations.ports import (
 from chalicelib.integrations.upstream import (
     Budgets,
     Checklists,
+    PhotoFlags,
     Placements,
     Reports,
     Statements,
@@ -49,6 +50,7 @@ class AnalyticsInputs:
     reports: Reports
     checklists: Checklists
     statements: Statements
+    flags: PhotoFlags
 
 
 def refresh_network(
@@ -60,17 +62,21 @@ def refresh_network(
     only: Collection[str] | None = None,
 ) -> int:
     """Recompute the summaries of the period (of `only` these dealers)."""
-    # Limitation: a refresh of one dealer (a webhook) still reads the brand's
-    # whole period of each input; reads by dealer (a key prefix in each
-    # table, a dealer filter in each upstream port) would make it cheaper
-    # for large networks.
-    dealers = [d for d in all_dealers(inputs.dealers, brand_id)
-               if only is None or d.code in only]
-    computed = _Inputs.load(brand_id, period, inputs)
+    # A refresh of `only` some dealers reads only theirs from every input
+    # (their key prefix in sales, traffic and leads; their keys elsewhere).
+    dealers = _dealers(inputs.dealers, brand_id, only)
+    computed = _Inputs.load(brand_id, period, inputs, only)
     now = clock()
     fresh = [computed.summary(dealer, period, now) for dealer in dealers]
     summaries.save(fresh)
     return len(fresh)
+
+
+def _dealers(dealers: DealerRepository, brand_id: str,
+             only: Collection[str] | None) -> list[Dealer]:
+    if only is None:
+        return all_dealers(dealers, brand_id)
+    return dealers.get_many(brand_id, sorted(set(only)))
 
 
 def all_dealers(dealers: DealerRepository, brand_id: str) -> list[Dealer]:
@@ -94,21 +100,23 @@ class _Inputs:
     loaded: dict
 
     @classmethod
-    def load(cls, brand_id: str, period: str, inputs: AnalyticsInputs) -> "_Inputs":
+    def load(cls, brand_id: str, period: str, inputs: AnalyticsInputs,
+             only: Collection[str] | None = None) -> "_Inputs":
         loaded = {
-            "sales": inputs.figures.sales_of(brand_id, period),
-            "traffic": inputs.figures.traffic_of(brand_id, period),
-            "leads": inputs.leads.leads_of(brand_id, period),
+            "sales": inputs.figures.sales_of(brand_id, period, only),
+            "traffic": inputs.figures.traffic_of(brand_id, period, only),
+            "leads": inputs.leads.leads_of(brand_id, period, only),
             "sources": inputs.settings.lead_sources(brand_id),
-            "targets": inputs.targets.targets_of(brand_id, period),
-            "placements": inputs.placements.placements_of(brand_id, period),
+            "targets": inputs.targets.targets_of(brand_id, period, only),
+            "placements": inputs.placements.placements_of(brand_id, period, only),
             "budgets": {b.dealer_code: b for b in
-                        inputs.budgets.budgets_of(brand_id, period)},
-            "reports": inputs.reports.reports_of(brand_id, period),
+                        inputs.budgets.budgets_of(brand_id, period, only)},
+            "reports": inputs.reports.reports_of(brand_id, period, only),
             "checklists": {c.dealer_code: c for c in
-                           inputs.checklists.checklists_of(brand_id, period)},
+                           inputs.checklists.checklists_of(brand_id, period, only)},
             "statements": {s.dealer_code: s for s in
-                           inputs.statements.statements_of(brand_id, period)},
+                           inputs.statements.statements_of(brand_id, period, only)},
+            "flags": inputs.flags.flags_of(brand_id, period, only),
         }
         return cls(inputs, brand_id, period, loaded)
 
@@ -124,6 +132,7 @@ class _Inputs:
         checklist = got["checklists"].get(code)
         statement = got["statements"].get(code)
         target = got["targets"].get(code)
+        flags = Counter(f.state for f in got["flags"] if f.dealer_code == code)
         return DealerSummary(
             brand_id=self.brand_id, period=period, dealer_code=code,
             dealer_name=dealer.name, city=dealer.city, region=dealer.region,
@@ -144,4 +153,5 @@ class _Inputs:
             checklist_unknown=checklist.unknown if checklist else 0,
             bonus=statement.total if statement else None,
             bonus_final=bool(statement and statement.final),
+            photo_flags=dict(sorted(flags.items())),
         )

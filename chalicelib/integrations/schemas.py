@@ -66,6 +66,8 @@ class TotalsReply(Reply):
     sales_pct: str | None
     checklist: dict[str, int]
     bonus: Money
+    photo_flags: dict[str, int] = Field(
+        description="Photo flags by state: under_review, confirmed, dismissed.")
 
 
 class DealerFiguresReply(Reply):
@@ -89,6 +91,7 @@ class DealerFiguresReply(Reply):
     checklist: dict[str, int]
     bonus: Money | None
     bonus_kind: Literal["estimated", "final"] | None
+    photo_flags: dict[str, int]
     refreshed_at: datetime
 
 
@@ -127,6 +130,7 @@ class NetworkReply(Reply):
                 "sales_plan_units": of.sales_plan_units,
                 "sales_pct": _text(of.sales_pct),
                 "checklist": _checklist(of), "bonus": money(of.bonus),
+                "photo_flags": of.photo_flags,
             }
 
         def dealer(of: DealerSummary) -> dict[str, Any]:
@@ -145,7 +149,8 @@ class NetworkReply(Reply):
                 "sales_revenue": money(of.sales_revenue),
                 "sales_plan_units": of.sales_plan_units,
                 "checklist": _checklist(of), "bonus": money(of.bonus),
-                "bonus_kind": kind, "refreshed_at": of.refreshed_at.isoformat(),
+                "bonus_kind": kind, "photo_flags": of.photo_flags,
+                "refreshed_at": of.refreshed_at.isoformat(),
             }
 
         return {

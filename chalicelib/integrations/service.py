@@ -46,6 +46,9 @@ from chalicelib.network.service import visible_dealer
 from chalicelib.paging import MAX_LIMIT
 
 SYNC_JOB = "integration_sync"
+REFRESH_JOB = "analytics_refresh"
+"""Recomputes every dealer summary of a period (params: `period`): long
+work for a large network, so not done inside an API request."""
 
 
 class SourceNotConfigured(IntegrationError):

@@ -2,22 +2,27 @@
 
 Placements and budgets (the placements area), reports and photo flags (the
 reports and photos areas), checklists and statements (the bonus area) are
-not stored here. Each port below states what its adapter must return; the
-areas implement them over their own tables when the branches meet, and
-`wiring` passes them in. Until then `wiring` gives the empty sources at the
-bottom, so the figures read "no data" rather than being made up.
+not stored here. Each port below states what its adapter must return;
+`sources.AreaSources` implements them over the areas' repositories and
+`wiring.upstream()` passes it in.
 
-Every method takes a brand and a period (`YYYY-MM`); a placement, report or
-statement belongs to the period of its placement's start date (DESIGN.md).
-Money is Decimal in the brand's currency.
+Every method takes a brand and a period (`YYYY-MM`), and optionally
+`dealers`: the codes to read (None: every dealer), so a refresh after one
+dealer's change reads that dealer only. A placement, report or statement
+belongs to the period of its placement's start date (DESIGN.md). Money is
+Decimal in the brand's currency.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol
 
 from chalicelib.integrations.model import Utm
+
+Only = Collection[str] | None
+"""Dealer codes to read; None reads every dealer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +49,9 @@ class PlacementCost:
 
 
 class Placements(Protocol):
-    def placements_of(self, brand_id: str, period: str) -> list[PlacementCost]:
+    def placements_of(
+        self, brand_id: str, period: str, dealers: Only = None
+    ) -> list[PlacementCost]:
         """Every placement of the period, any status (cancelled included)."""
         ...
 
@@ -56,11 +63,14 @@ class BudgetFigures:
     dealer_code: str
     plan: Decimal
     actual: Decimal
-    """Approved and compensated spending posted to the dealer's ledger."""
+    """Approved spending posted to the dealer's ledger. Compensations are
+    not spending: they repay part of it, as lines of the bonus statement."""
 
 
 class Budgets(Protocol):
-    def budgets_of(self, brand_id: str, period: str) -> list[BudgetFigures]: ...
+    def budgets_of(
+        self, brand_id: str, period: str, dealers: Only = None
+    ) -> list[BudgetFigures]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +89,9 @@ class ReportState:
 
 
 class Reports(Protocol):
-    def reports_of(self, brand_id: str, period: str) -> list[ReportState]: ...
+    def reports_of(
+        self, brand_id: str, period: str, dealers: Only = None
+    ) -> list[ReportState]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +107,9 @@ class PhotoFlag:
 
 
 class PhotoFlags(Protocol):
-    def flags_of(self, brand_id: str, period: str) -> list[PhotoFlag]: ...
+    def flags_of(
+        self, brand_id: str, period: str, dealers: Only = None
+    ) -> list[PhotoFlag]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +121,9 @@ class ChecklistSummary:
 
 
 class Checklists(Protocol):
-    def checklists_of(self, brand_id: str, period: str) -> list[ChecklistSummary]:
+    def checklists_of(
+        self, brand_id: str, period: str, dealers: Only = None
+    ) -> list[ChecklistSummary]:
         ...
 
 
@@ -137,27 +153,41 @@ class Statement:
 
 
 class Statements(Protocol):
-    def statements_of(self, brand_id: str, period: str) -> list[Statement]: ...
+    def statements_of(
+        self, brand_id: str, period: str, dealers: Only = None
+    ) -> list[Statement]: ...
 
 
 class NoData:
-    """Every upstream port with nothing in it: what `wiring` gives until the
-    areas that own the data are connected."""
+    """Every upstream port with nothing in it (for tests and tools that need
+    no upstream data; `wiring` gives `sources.AreaSources`)."""
 
-    def placements_of(self, brand_id: str, period: str) -> list[PlacementCost]:
+    def placements_of(
+        self, brand_id: str, period: str, dealers: Only = None
+    ) -> list[PlacementCost]:
         return []
 
-    def budgets_of(self, brand_id: str, period: str) -> list[BudgetFigures]:
+    def budgets_of(
+        self, brand_id: str, period: str, dealers: Only = None
+    ) -> list[BudgetFigures]:
         return []
 
-    def reports_of(self, brand_id: str, period: str) -> list[ReportState]:
+    def reports_of(
+        self, brand_id: str, period: str, dealers: Only = None
+    ) -> list[ReportState]:
         return []
 
-    def flags_of(self, brand_id: str, period: str) -> list[PhotoFlag]:
+    def flags_of(
+        self, brand_id: str, period: str, dealers: Only = None
+    ) -> list[PhotoFlag]:
         return []
 
-    def checklists_of(self, brand_id: str, period: str) -> list[ChecklistSummary]:
+    def checklists_of(
+        self, brand_id: str, period: str, dealers: Only = None
+    ) -> list[ChecklistSummary]:
         return []
 
-    def statements_of(self, brand_id: str, period: str) -> list[Statement]:
+    def statements_of(
+        self, brand_id: str, period: str, dealers: Only = None
+    ) -> list[Statement]:
         return []

@@ -6,6 +6,9 @@ Tables (keys are the single source of truth for the bootstrap and infra):
   The sparse GSI `confirmed-duplicates` (`confirmed_duplicate`: brand,
   dealer and period) holds only photos with a confirmed duplicate flag, so
   a dealer's count for a period is one query of that index.
+  A flagged photo also carries `flagged_period` (`<brand>#<period of its
+  placement's start>`): the sparse index `flagged_by_period` holds only
+  flagged photos, so a period's flags are one query.
 - `photo-hashes`: key `partition` (brand and hash version) + `photo_id`,
   written once per photo (conditional put); the GSI `by-position` orders a
   brand's hashes by when they were stored, so a warm container reads only
@@ -55,6 +58,15 @@ class ConfirmedDuplicates(GlobalSecondaryIndex["PhotoModel"]):
     photo_id = UnicodeAttribute(range_key=True)
 
 
+class FlaggedByPeriod(GlobalSecondaryIndex["PhotoModel"]):
+    class Meta:
+        index_name = "flagged_by_period"
+        projection = AllProjection()
+
+    flagged_period = UnicodeAttribute(hash_key=True)
+    photo_id = UnicodeAttribute(range_key=True)
+
+
 class PhotoModel(Model):
     Meta = table_meta("photos")
 
@@ -78,9 +90,11 @@ class PhotoModel(Model):
     flags = UnicodeAttribute(default="[]")
     archived = BooleanAttribute(default=False)
     confirmed_duplicate = UnicodeAttribute(null=True)
+    flagged_period = UnicodeAttribute(null=True)
     version = VersionAttribute()
 
     confirmed_duplicates = ConfirmedDuplicates()
+    flagged_by_period = FlaggedByPeriod()
 
 
 class ByPosition(GlobalSecondaryIndex):
@@ -124,6 +138,11 @@ class DynamoPhotos:
                              ) -> int:
         key = _dealer_period(brand_id, dealer_code, period)
         return sum(1 for _ in PhotoModel.confirmed_duplicates.query(key))
+
+    def flagged_of_period(self, brand_id: str, period: str) -> list[Photo]:
+        """The brand's flagged photos of placements starting in `period`."""
+        results = PhotoModel.flagged_by_period.query(f"{brand_id}#{period}")
+        return [_photo(item) for item in results]
 
 
 class DynamoHashes:
@@ -185,12 +204,19 @@ def photo_item(photo: Photo) -> PhotoModel:
         confirmed_duplicate=(
             _dealer_period(photo.brand_id, photo.dealer_code, photo.period)
             if photo.has_confirmed_duplicate else None),
+        flagged_period=_flagged_period(photo),
         version=photo.version,
     )
 
 
 def _dealer_period(brand_id: str, dealer_code: str, period: str) -> str:
     return f"{brand_id}#{dealer_code}#{period}"
+
+
+def _flagged_period(photo: Photo) -> str | None:
+    if not photo.flags:
+        return None
+    return f"{photo.brand_id}#{photo.placement_starts_on.strftime('%Y-%m')}"
 
 
 def hash_item(

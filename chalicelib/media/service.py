@@ -305,7 +305,8 @@ def decide_flag(
     decided: Callable[[Photo, Flag], None] = lambda _photo, _flag: None,
 ) -> Photo:
     """Confirm or dismiss the photo's flags of `kind` awaiting review (a
-    photo may match several earlier ones); once only.
+    photo may match several earlier ones); once only. `decided` hears of
+    the stored photo (the network analytics follow its flags).
 
     `decided` hears of the decision after it is stored (the report goes back
     to the dealer, bonus facts are recounted). A repeated request is refused

@@ -59,6 +59,8 @@ from chalicelib.settings import Settings
 # beyond this network's size the key would need a shard suffix queried in
 # parallel.
 WATCHED = "open"
+BATCH_GET_LIMIT = 100
+"""Keys per BatchGetItem request (a DynamoDB limit)."""
 
 
 class PlacementsByDealer(GlobalSecondaryIndex["PlacementModel"]):
@@ -100,6 +102,10 @@ class PlacementModel(Model):
     status = UnicodeAttribute()
     approved_amount = DecimalAttribute(null=True)
     reason = UnicodeAttribute(null=True)
+    utm_source = UnicodeAttribute(null=True)
+    utm_medium = UnicodeAttribute(null=True)
+    utm_campaign = UnicodeAttribute(null=True)
+    tracked_phone = UnicodeAttribute(null=True)
     created_by = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
@@ -230,6 +236,21 @@ class DynamoPlacements:
         )
         return _page(results, limit, ("brand_period",))
 
+    def every_placement_of_period(self, brand_id: str, period: str
+                                  ) -> list[Placement]:
+        """Every placement of the brand's period, any status: one query of
+        the `by_period` index, page after page."""
+        results = PlacementModel.by_period.query(f"{brand_id}#{period}")
+        return [_placement(item) for item in results]
+
+    def every_placement_of_dealer(self, brand_id: str, dealer_code: str,
+                                  period: str) -> list[Placement]:
+        """Every placement of the dealer's period: one `by_dealer` query."""
+        results = PlacementModel.by_dealer.query(
+            f"{brand_id}#{dealer_code}", PlacementModel.period_key.startswith(
+                f"{period}#"))
+        return [_placement(item) for item in results]
+
     def commit(self, change: Change) -> Committed:
         placement_item = _placement_item(change.placement) if change.placement else None
         report_item = _report_item(change.report) if change.report else None
@@ -326,6 +347,10 @@ def _placement_item(placement: Placement) -> PlacementModel:
         status=placement.status.value,
         approved_amount=placement.approved_amount,
         reason=placement.reason,
+        utm_source=placement.utm_source,
+        utm_medium=placement.utm_medium,
+        utm_campaign=placement.utm_campaign,
+        tracked_phone=placement.tracked_phone,
         created_by=placement.created_by,
         created_at=placement.created_at,
         updated_at=placement.updated_at,
@@ -351,6 +376,10 @@ def _placement(item: PlacementModel) -> Placement:
         status=PlacementStatus(item.status),
         approved_amount=item.approved_amount,
         reason=item.reason,
+        utm_source=item.utm_source,
+        utm_medium=item.utm_medium,
+        utm_campaign=item.utm_campaign,
+        tracked_phone=item.tracked_phone,
         created_by=item.created_by,
         created_at=item.created_at,
         updated_at=item.updated_at,

@@ -191,6 +191,12 @@ class Placement:
     status: PlacementStatus = PlacementStatus.DRAFT
     approved_amount: Decimal | None = None
     reason: str | None = None
+    utm_source: str | None = None
+    utm_medium: str | None = None
+    utm_campaign: str | None = None
+    """What the placement's links carry, so leads can be attributed to it."""
+    tracked_phone: str | None = None
+    """The call-tracking number the placement advertises."""
     version: int = 0
     """0: not stored yet."""
 

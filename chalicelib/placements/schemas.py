@@ -30,6 +30,10 @@ from chalicelib.web.schemas import (
 )
 
 LongText = Annotated[str, Field(min_length=1, max_length=2000)]
+UtmValue = Annotated[str, Field(min_length=1, max_length=200,
+                                 pattern=r"^[^\s]+$", examples=["yandex"])]
+TrackedPhone = Annotated[str, Field(pattern=r"^\+?[0-9 ()-]{5,20}$",
+                                    examples=["+7 495 123-45-67"])]
 Period = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-05"])]
 
 
@@ -56,6 +60,11 @@ class NewPlacementBody(Body):
     cost: NonNegativeMoney
     mandatory: bool = False
     creative_id: Text | None = None
+    utm_source: UtmValue | None = None
+    utm_medium: UtmValue | None = None
+    utm_campaign: UtmValue | None = None
+    tracked_phone: TrackedPhone | None = Field(
+        None, description="The call-tracking number the placement advertises.")
 
     def placement(self) -> NewPlacement:
         return NewPlacement(
@@ -63,6 +72,8 @@ class NewPlacementBody(Body):
             title=self.title, starts_on=self.starts_on, ends_on=self.ends_on,
             cost=self.cost.decimal(), currency=self.cost.currency,
             mandatory=self.mandatory, creative_id=self.creative_id,
+            utm_source=self.utm_source, utm_medium=self.utm_medium,
+            utm_campaign=self.utm_campaign, tracked_phone=self.tracked_phone,
         )
 
 
@@ -74,6 +85,10 @@ class PlacementUpdate(Versioned):
     cost: NonNegativeMoney | None = None
     mandatory: bool | None = None
     creative_id: Text | None = None
+    utm_source: UtmValue | None = None
+    utm_medium: UtmValue | None = None
+    utm_campaign: UtmValue | None = None
+    tracked_phone: TrackedPhone | None = None
 
     def changes(self) -> dict:
         changes = super().changes()
@@ -113,6 +128,10 @@ class PlacementReply(Reply):
     status: PlacementStatus
     approved_amount: MoneyReply | None
     reason: str | None
+    utm_source: str | None
+    utm_medium: str | None
+    utm_campaign: str | None
+    tracked_phone: str | None
     created_by: str
     created_at: datetime
     updated_at: datetime
@@ -136,6 +155,10 @@ class PlacementReply(Reply):
             approved_amount=MoneyReply.of(approved, placement.currency)
             if approved is not None else None,
             reason=placement.reason,
+            utm_source=placement.utm_source,
+            utm_medium=placement.utm_medium,
+            utm_campaign=placement.utm_campaign,
+            tracked_phone=placement.tracked_phone,
             created_by=placement.created_by,
             created_at=placement.created_at,
             updated_at=placement.updated_at,

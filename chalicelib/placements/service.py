@@ -98,6 +98,10 @@ class NewPlacement:
     currency: str
     mandatory: bool = False
     creative_id: str | None = None
+    utm_source: str | None = None
+    utm_medium: str | None = None
+    utm_campaign: str | None = None
+    tracked_phone: str | None = None
 
 
 # --- placements -------------------------------------------------------------
@@ -123,6 +127,10 @@ def create_placement(ports: Ports, caller: Caller, new: NewPlacement) -> Placeme
         currency=new.currency,
         mandatory=new.mandatory,
         creative_id=new.creative_id,
+        utm_source=new.utm_source,
+        utm_medium=new.utm_medium,
+        utm_campaign=new.utm_campaign,
+        tracked_phone=new.tracked_phone,
         created_by=caller.user_id,
         created_at=now,
         updated_at=now,

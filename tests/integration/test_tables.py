@@ -138,3 +138,22 @@ def test_each_queue_has_its_dead_letter_queue_and_visibility_timeout(aws):
         assert attributes["VisibilityTimeout"] == str(queue.visibility_timeout_seconds)
         assert redrive["deadLetterTargetArn"] == dead_letter_arn
         assert int(redrive["maxReceiveCount"]) == queue.max_receives
+
+
+def test_the_bootstrap_adds_an_index_a_table_of_an_older_version_lacks(aws):
+    client = boto3.client("dynamodb")
+    name = resource_name("budgets")
+    [definition] = [d for d in table_definitions() if d["TableName"] == name]
+    client.delete_table(TableName=name)
+    client.create_table(TableName=name, KeySchema=definition["KeySchema"],
+                        AttributeDefinitions=[
+                            a for a in definition["AttributeDefinitions"]
+                            if a["AttributeName"] in {"dealer_key", "period"}],
+                        BillingMode="PAY_PER_REQUEST")
+
+    created = bootstrap.create_tables()
+
+    indexes = client.describe_table(TableName=name)["Table"].get(
+        "GlobalSecondaryIndexes", [])
+    assert name not in created
+    assert [index["IndexName"] for index in indexes] == ["by_period"]

@@ -250,3 +250,34 @@ def test_duplicate_reordered_trigger_and_batches_make_one_complete_run_on_dynamo
     assert len(stored) == 80
     # 10 cars × 10 000 at 100 %, halved: no placements, so no reports on time
     assert run.total == sum(s.statement.total for s in stored) == Decimal("50000.00")
+
+
+def test_the_latest_completed_preview_of_a_period_is_found_by_its_start(adapters):
+    runs = adapters[2]
+    for run_id, hours, period in (("run-a", 0, "2026-11"), ("run-b", 5, "2026-11"),
+                                  ("run-c", 9, "2026-11"), ("run-d", 12, "2026-12")):
+        runs.create(a_run(batches=1).changed(
+            run_id=run_id, kind=RunKind.PREVIEW, period=period,
+            started_at=NOW + timedelta(hours=hours)))
+    for run_id in ("run-a", "run-b", "run-d"):
+        runs.record_batch("aurora", run_id, 0, {}, 1)
+        runs.complete("aurora", run_id, NOW + timedelta(days=1))
+    runs.create(a_run(batches=1).changed(run_id="run-final", kind=RunKind.FINAL,
+                                         started_at=NOW + timedelta(hours=20)))
+
+    latest = runs.latest_completed_preview("aurora", "2026-11")
+
+    assert latest is not None and latest.run_id == "run-b"
+    assert runs.latest_completed_preview("taiga", "2026-11") is None
+
+
+def test_a_published_run_is_announced_once_until_its_claim_is_given_back(adapters):
+    runs = adapters[2]
+    runs.create(a_run())
+
+    first = runs.claim_announcement("aurora", "run-1", NOW)
+    again = runs.claim_announcement("aurora", "run-1", NOW)
+    runs.release_announcement("aurora", "run-1")
+    after_release = runs.claim_announcement("aurora", "run-1", NOW)
+
+    assert (first, again, after_release) == (True, False, True)

@@ -1,4 +1,5 @@
 import random
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -306,3 +307,65 @@ def test_a_run_whose_batches_never_all_land_is_failed_by_the_sweep():
     assert [stalled.run_id for stalled in later] == [run.run_id]
     assert again == []
     assert bonus.runs.get("aurora", run.run_id).status is RunStatus.FAILED
+
+
+class Told:
+    """Records the runs it hears of; fails the first `failures` times."""
+
+    def __init__(self, failures: int = 0) -> None:
+        self.runs: list[str] = []
+        self.failures = failures
+
+    def __call__(self, run) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise ConnectionError("the export queue is unreachable")
+        self.runs.append(run.run_id)
+
+
+def test_a_published_final_run_is_announced_once_however_often_it_is_published():
+    told = Told()
+    bonus = replace(ports(), on_published=told)
+    published(bonus)
+    with_facts(bonus)
+    closed(bonus)
+    run = service.begin_run(bonus, "aurora", PERIOD, RunKind.FINAL, "job-1", "m")
+    deliver_all(bonus)
+
+    service.publish_run(bonus, manager(), run.run_id)
+    service.publish_run(bonus, manager(), run.run_id)
+
+    assert told.runs == [run.run_id]
+
+
+def test_a_failed_announcement_is_made_again_when_the_manager_retries():
+    told = Told(failures=1)
+    bonus = replace(ports(), on_published=told)
+    published(bonus)
+    with_facts(bonus)
+    closed(bonus)
+    run = service.begin_run(bonus, "aurora", PERIOD, RunKind.FINAL, "job-1", "m")
+    deliver_all(bonus)
+
+    with pytest.raises(ConnectionError):
+        service.publish_run(bonus, manager(), run.run_id)
+    service.publish_run(bonus, manager(), run.run_id)
+    service.publish_run(bonus, manager(), run.run_id)
+
+    assert told.runs == [run.run_id]
+    assert bonus.runs.get("aurora", run.run_id).status is RunStatus.PUBLISHED
+
+
+def test_a_completed_run_is_told_once_when_its_last_batch_is_in():
+    told = Told()
+    bonus = replace(ports(), on_completed=told)
+    published(bonus)
+    with_facts(bonus)
+    preview = service.begin_run(bonus, "aurora", PERIOD, RunKind.PREVIEW, "job-p", "m")
+    sent = list(bonus.batch_queue.sent)
+
+    deliver_all(bonus)
+    for batch in sent:
+        service.run_batch(bonus, batch)
+
+    assert told.runs == [preview.run_id]
