@@ -1,0 +1,26 @@
+"""The analytics follower of placements: what it refreshes, and that a
+failed refresh never fails the placement change that was already stored."""
+
+from chalicelib.integrations.followers import AnalyticsFollower
+
+
+def test_a_change_refreshes_its_dealer_in_the_placements_period():
+    refreshed = []
+    follower = AnalyticsFollower({"pl-1": "2026-05"}.get,
+                                 lambda *call: refreshed.append(call))
+
+    follower.changed("aurora", "AUR-KGD-01", "pl-1")
+    follower.changed("aurora", "AUR-KGD-01", "pl-gone")
+
+    assert refreshed == [("aurora", "2026-05", ["AUR-KGD-01"])]
+
+
+def test_a_failed_refresh_is_logged_not_raised(caplog):
+    def failing(*_call):
+        raise TimeoutError("the summaries table did not answer")
+
+    follower = AnalyticsFollower({"pl-1": "2026-05"}.get, failing)
+
+    follower.changed("aurora", "AUR-KGD-01", "pl-1")
+
+    assert "analytics not refreshed" in caplog.text
