@@ -1074,6 +1074,7 @@ def request_photo_upload(request: ApiRequest, placement_id: str) -> PhotoUploadR
         wiring.photos(), wiring.placement_gate(), wiring.brands(),
         wiring.photo_objects(), wiring.clock(), wiring.new_photo_id(),
         request.caller, placement_id, body.file_name, body.content_type, body.size,
+        body.proof,
     )
     return PhotoUploadReply.of(ticket)
 
@@ -1109,6 +1110,7 @@ def process_photos(event: Any) -> dict:
         )
 
     def counted_as_proof(photo: Any) -> None:
-        count_as_proof(wiring.placement_ports(), photo.placement_id, photo.photo_id)
+        count_as_proof(wiring.placement_ports(), photo.placement_id, photo.photo_id,
+                       photo.proof)
 
     return process_photo_messages(event.to_dict(), event.context, process)

@@ -30,6 +30,7 @@ from pynamodb.exceptions import PutError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
+from chalicelib.channels.model import ProofKind
 from chalicelib.clock import Clock
 from chalicelib.dynamo import save_versioned, table_meta
 from chalicelib.media.matching import StoredHashes
@@ -91,6 +92,7 @@ class PhotoModel(Model):
     archived = BooleanAttribute(default=False)
     confirmed_duplicate = UnicodeAttribute(null=True)
     flagged_period = UnicodeAttribute(null=True)
+    proof = UnicodeAttribute(default="photo")
     version = VersionAttribute()
 
     confirmed_duplicates = ConfirmedDuplicates()
@@ -205,6 +207,7 @@ def photo_item(photo: Photo) -> PhotoModel:
             _dealer_period(photo.brand_id, photo.dealer_code, photo.period)
             if photo.has_confirmed_duplicate else None),
         flagged_period=_flagged_period(photo),
+        proof=photo.proof.value,
         version=photo.version,
     )
 
@@ -259,6 +262,7 @@ def _photo(item: PhotoModel) -> Photo:
         hash_version=item.hash_version,
         flags=tuple(_flag(document) for document in json.loads(item.flags or "[]")),
         archived=bool(item.archived),
+        proof=ProofKind(item.proof or "photo"),
         version=int(item.version),
     )
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
+from chalicelib.channels.model import ProofKind
 from chalicelib.errors import Conflict, NotFound, RuleViolated
 
 ACCEPTED_CONTENT_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
@@ -166,6 +167,9 @@ class Photo:
     flags: tuple[Flag, ...] = ()
     archived: bool = False
     """Imported from the brand's archive of past reports (`dmm photos import`)."""
+    proof: ProofKind = ProofKind.PHOTO
+    """What the image proves on the report: a photo of the placement, a
+    screenshot, or an invoice (scanned or photographed)."""
     version: int = 1
 
     def changed(self, **changes: object) -> "Photo":

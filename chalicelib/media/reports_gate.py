@@ -36,9 +36,10 @@ class ReportsGate:
         )
 
 
-def count_as_proof(ports: Ports, placement_id: str, photo_id: str) -> None:
-    """A processed photo counts once towards its report's photo proof."""
-    placements.attach_proof(ports, placement_id, ProofKind.PHOTO, photo_id)
+def count_as_proof(ports: Ports, placement_id: str, photo_id: str,
+                   proof: ProofKind = ProofKind.PHOTO) -> None:
+    """A processed image counts once towards its report's proof of its kind."""
+    placements.attach_proof(ports, placement_id, proof, photo_id)
 
 
 def reject_as_proof(

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from chalicelib.channels.model import ProofKind
 from chalicelib.media.model import Flag, Outcome, Photo
 from chalicelib.media.service import PhotoView, UploadTicket
 from chalicelib.web.schemas import Body, Reply
@@ -14,6 +15,11 @@ class NewPhoto(Body):
     file_name: Annotated[str, Field(min_length=1, max_length=255)]
     content_type: Annotated[str, Field(min_length=3, max_length=100)]
     size: Annotated[int, Field(ge=1, description="Bytes the dealer will upload.")]
+    proof: ProofKind = Field(
+        ProofKind.PHOTO,
+        description="What the image proves: a photo of the placement, a "
+                    "screenshot, or an invoice scanned or photographed (an "
+                    "image, like every proof).")
 
 
 class UploadForm(Reply):
@@ -63,6 +69,7 @@ class PhotoReply(Reply):
     file_name: str
     status: str
     reject_reason: str | None
+    proof: str
     taken_at: str | None
     flags: list[FlagReply]
     link: str | None = None
@@ -75,7 +82,7 @@ class PhotoReply(Reply):
             photo_id=photo.photo_id, placement_id=photo.placement_id,
             dealer=photo.dealer_code, file_name=photo.file_name,
             status=photo.status.value, reject_reason=photo.reject_reason,
-            taken_at=photo.taken_at,
+            proof=photo.proof.value, taken_at=photo.taken_at,
             flags=[_flag(flag, view) for flag in photo.flags],
             link=view.links.get(photo.photo_id), version=photo.version,
         )

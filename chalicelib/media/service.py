@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from chalicelib.access.model import Caller, Role
 from chalicelib.access.policy import Action, can_see, ensure_permitted
+from chalicelib.channels.model import ProofKind
 from chalicelib.clock import Clock
 from chalicelib.errors import StaleVersion
 from chalicelib.media.fingerprints import Fingerprint, UnreadablePhoto
@@ -90,9 +91,11 @@ def request_upload(
     file_name: str,
     content_type: str,
     size: int,
+    proof: ProofKind = ProofKind.PHOTO,
 ) -> UploadTicket:
-    """A presigned POST for one photo of the placement's report; only the
-    placement's own dealer, only while its report accepts photos."""
+    """A presigned POST for one image of the placement's report (a photo, a
+    screenshot or an invoice, as `proof` says); only the placement's own
+    dealer, only while its report accepts photos."""
     placement = gate.placement_for_photos(caller, placement_id)
     ensure_permitted(caller, Action.UPLOAD_PHOTO)
     limit_mb = photo_limit_mb(brands.get(caller.brand_id))
@@ -110,6 +113,7 @@ def request_upload(
         object_key=key, file_name=file_name, content_type=content_type,
         declared_size=size, created_at=now,
         placement_starts_on=placement.starts_on, placement_ends_on=placement.ends_on,
+        proof=proof,
     )
     saved = photos.save(photo, expected_version=None)
     url, fields = objects.upload_form(key, content_type, limit_mb * MB,

@@ -370,6 +370,8 @@ class Report:
 
     def without_proof(self, kind: ProofKind, proof_id: str) -> "Report":
         present = self.proofs.get(kind, ())
+        if proof_id not in present:
+            return self
         kept = tuple(ident for ident in present if ident != proof_id)
         return replace(self, proofs={**self.proofs, kind: kept})
 
@@ -487,7 +489,8 @@ class Report:
         rejected = replace(self, rejected_photos=(*self.rejected_photos, photo_id))
         if self.status in SETTLED:
             return rejected
-        rejected = rejected.without_proof(ProofKind.PHOTO, photo_id)
+        for kind in ProofKind:
+            rejected = rejected.without_proof(kind, photo_id)
         if self.status in UNREPORTED:
             return rejected._with(return_reason=_reason(reason))
         late = is_late(now, self.due_at)

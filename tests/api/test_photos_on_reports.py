@@ -72,3 +72,42 @@ def test_processed_photos_count_as_the_reports_proof(desk):
 
     assert submitted.status_code == 200, submitted.body
     assert json_of(submitted)["status"] == "submitted"
+
+
+@pytest.mark.parametrize(("channel_id", "proof"), [("digital", "screenshot"),
+                                                   ("radio", "invoice")])
+def test_a_screenshot_or_an_invoice_image_is_the_proof_its_channel_asks(
+    desk, channel_id, proof
+):
+    placement = desk.approved(channel_id=channel_id)
+    placement_id = placement["placement_id"]
+    body = {"file_name": f"{proof}.jpg", "content_type": "image/jpeg",
+            "size": 200_000, "proof": proof}
+
+    before = desk.report_step(desk.report(placement), "submit", desk.dealer)
+    asked = desk.client.http.post(f"/v1/placements/{placement_id}/report/photos",
+                                  headers={**desk.dealer, **JSON},
+                                  body=json.dumps(body))
+    post_file(json_of(asked), jpeg(sample_image("coffee")))
+    drain(app)
+    photo = desk.ok("GET", f"/v1/photos/{json_of(asked)['photo_id']}", desk.dealer)
+    submitted = desk.report_step(desk.report(placement), "submit", desk.dealer)
+
+    assert before.status_code == 422
+    assert json_of(before)["code"] == "proof_missing"
+    assert photo["proof"] == proof
+    assert submitted.status_code == 200, submitted.body
+    assert json_of(submitted)["status"] == "submitted"
+
+
+def test_an_unknown_proof_kind_is_refused(desk):
+    placement = desk.approved()
+    body = {"file_name": "x.jpg", "content_type": "image/jpeg", "size": 1000,
+            "proof": "selfie"}
+
+    asked = desk.client.http.post(
+        f"/v1/placements/{placement['placement_id']}/report/photos",
+        headers={**desk.dealer, **JSON}, body=json.dumps(body))
+
+    assert asked.status_code == 400
+    assert json_of(asked)["details"]["errors"][0]["field"] == "proof"
