@@ -1084,7 +1084,7 @@ def request_photo_upload(request: ApiRequest, placement_id: str) -> PhotoUploadR
 def get_photo(request: ApiRequest, photo_id: str) -> PhotoReply:
     view = photos.get_photo(wiring.photos(), wiring.dealers(), wiring.photo_objects(),
                             request.caller, photo_id)
-    return PhotoReply.of(view)
+    return PhotoReply.of(view, language_of(request.raw.headers.get("accept-language")))
 
 
 @api.route("/v1/photos/{photo_id}/flags/{kind}/decision", "POST",

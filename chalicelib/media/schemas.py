@@ -7,6 +7,7 @@ from pydantic import Field
 
 from chalicelib.channels.model import ProofKind
 from chalicelib.media.model import Flag, Outcome, Photo
+from chalicelib.media.reasons import reject_message
 from chalicelib.media.service import PhotoView, UploadTicket
 from chalicelib.web.schemas import Body, Reply
 
@@ -69,6 +70,8 @@ class PhotoReply(Reply):
     file_name: str
     status: str
     reject_reason: str | None
+    reject_message: str | None = Field(
+        None, description="Why, for the dealer, in the request's language.")
     proof: str
     taken_at: str | None
     flags: list[FlagReply]
@@ -76,12 +79,13 @@ class PhotoReply(Reply):
     version: int
 
     @classmethod
-    def of(cls, view: PhotoView) -> "PhotoReply":
+    def of(cls, view: PhotoView, language: str = "ru") -> "PhotoReply":
         photo = view.photo
         return cls(
             photo_id=photo.photo_id, placement_id=photo.placement_id,
             dealer=photo.dealer_code, file_name=photo.file_name,
             status=photo.status.value, reject_reason=photo.reject_reason,
+            reject_message=reject_message(photo.reject_reason, language),
             proof=photo.proof.value, taken_at=photo.taken_at,
             flags=[_flag(flag, view) for flag in photo.flags],
             link=view.links.get(photo.photo_id), version=photo.version,

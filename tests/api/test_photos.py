@@ -154,3 +154,25 @@ def test_manager_decides_a_flag_once_with_a_comment(client, auth):
     assert flag["decision"]["comment"] == "Тот же баннер."
     assert flag["decision"]["user_id"]
     assert again.status_code == 409
+
+
+@pytest.mark.parametrize(("language", "says"), [("ru", "не полностью"),
+                                                ("en", "did not arrive whole")])
+def test_a_truncated_photo_is_rejected_with_words_the_dealer_understands(
+    client, auth, language, says
+):
+    import app
+
+    reply = json_of(ask(client, auth, KGD, "AUR-KGD-01"))
+    whole = jpeg(sample_image("rocket"))
+    post_file(reply, whole[: len(whole) // 2])
+    drain(app)
+
+    photo = json_of(client.http.get(
+        f"/v1/photos/{reply['photo_id']}",
+        headers=auth(Role.DEALER_USER, dealer="AUR-KGD-01",
+                     **{"Accept-Language": language})))
+
+    assert photo["status"] == "rejected"
+    assert photo["reject_reason"] == "truncated"
+    assert says in photo["reject_message"]
