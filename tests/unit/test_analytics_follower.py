@@ -15,7 +15,7 @@ def test_a_change_refreshes_its_dealer_in_the_placements_period():
     assert refreshed == [("aurora", "2026-05", ["AUR-KGD-01"])]
 
 
-def test_a_failed_refresh_is_logged_not_raised(caplog):
+def test_a_failed_refresh_is_logged_not_raised(logged):
     def failing(*_call):
         raise TimeoutError("the summaries table did not answer")
 
@@ -23,4 +23,6 @@ def test_a_failed_refresh_is_logged_not_raised(caplog):
 
     follower.changed("aurora", "AUR-KGD-01", "pl-1")
 
-    assert "analytics not refreshed" in caplog.text
+    [line] = logged()
+    assert line["message"] == "analytics not refreshed"
+    assert line["placement_id"] == "pl-1"
