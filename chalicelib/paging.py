@@ -1,4 +1,4 @@
-"""A page of a list, as every list route returns it (API.md: lists)."""
+"""A page of a list, as every list route returns it (the API contract: lists)."""
 
 from dataclasses import dataclass
 

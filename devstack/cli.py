@@ -92,7 +92,13 @@ def _token(args: argparse.Namespace) -> int:
     from devstack.demo import find_user
     from devstack.keys import mint
 
-    user_id = args.user or find_user(Role(args.role), args.brand, args.dealer).user_id
+    try:
+        user_id = args.user or find_user(Role(args.role), args.brand,
+                                         args.dealer).user_id
+    except LookupError as missing:
+        print(f"dmm token: {missing} Dealers with demo users are listed in "
+              "demo/*.toml.", file=sys.stderr)
+        return 2
     print(mint(user_id, args.ttl))
     return 0
 

@@ -22,6 +22,10 @@ def ensure_running(port: int, timeout_seconds: float = 30) -> subprocess.Popen |
         [sys.executable, "-m", "devstack.atomic_moto", "-H", HOST, "-p", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        # Its own process group: Ctrl-C in a terminal reaches `dmm up`, which
+        # stops the event runner first and the emulator last (`stop`), so no
+        # handler is left talking to an emulator already gone.
+        start_new_session=True,
     )
     deadline = time.monotonic() + timeout_seconds
     while time.monotonic() < deadline:

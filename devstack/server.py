@@ -62,7 +62,7 @@ def _route_not_found(headers: Any) -> dict[str, Any]:
     body = {"code": "route_not_found",
             "message": message("route_not_found", language, {}), "details": {}}
     response_headers = {"Content-Type": "application/json; charset=utf-8"}
-    # Error responses carry CORS headers too (API.md), or a browser hides them.
+    # Error responses carry CORS headers too, or a browser hides them.
     origin = lowered.get("origin")
     if origin and origin in wiring.web_origins():
         response_headers.update({"Access-Control-Allow-Origin": origin,

@@ -1,6 +1,6 @@
 """The one access policy every route goes through.
 
-Visibility first, then permission (API.md): an object outside the caller's
+Visibility first, then permission (the API contract): an object outside the caller's
 brand or scope is reported as not found, exactly as if it did not exist; a
 visible object with an action the caller's role may not take is forbidden.
 """

@@ -24,7 +24,7 @@ class ModelSales:
 
 
 class ReportState(StrEnum):
-    """A report's status as API.md names it."""
+    """A report's status as the API names it."""
 
     OPEN = "open"
     SUBMITTED = "submitted"

@@ -1,7 +1,7 @@
 """Budgets and their ledger: the plan a dealer proposes, and balances that are
 the sum of ledger entries. Pure: no storage.
 
-Money pools (DESIGN.md): placements post reservations and approvals; the
+Money pools (the design): placements post reservations and approvals; the
 publication of a final bonus run posts compensations and penalties. Each
 kind of entry has one writer, and an entry's id is fixed by what caused it,
 so posting it twice stores it once.

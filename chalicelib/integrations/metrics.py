@@ -1,6 +1,6 @@
 """CPA and CPL, and which placement a lead belongs to. Pure computation.
 
-Definitions (CALLTOUCH.md, "Meaning for us"; DESIGN.md: traffic):
+Definitions:
 - a lead is a unique target call or a unique target request from call
   tracking; for a dealer whose lead source is the distributor platform, its
   calls plus online leads (the platform marks no unique targets);

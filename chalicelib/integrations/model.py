@@ -159,7 +159,7 @@ class LeadKind(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Lead:
     """A call or an online request from call tracking; a lead for KPIs when it
-    is a unique target one (CALLTOUCH.md: `uniqTargetCall`,
+    is a unique target one (Calltouch's `uniqTargetCall`,
     `uniqTargetRequest`)."""
 
     kind: LeadKind

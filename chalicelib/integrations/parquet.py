@@ -1,7 +1,7 @@
 """Parquet files of the BI export, with pyarrow (the parquet layer only).
 
 NOTE: imported only by the export job's code path. pyarrow is about 165 MB
-and lives in a layer attached to the export function alone (DESIGN.md);
+and lives in a layer attached to the export function alone (the design);
 no module the API function loads may import this one.
 """
 

@@ -1,4 +1,4 @@
-"""Callers' personal data, made safe to store (DESIGN.md: personal data).
+"""Callers' personal data, made safe to store (the design: personal data).
 
 A number is kept as a keyed hash (HMAC-SHA256 with the deployment's secret
 key: a plain hash of a phone number is reversed by trying every number) and

@@ -1,6 +1,6 @@
 """Use cases the API and the schedules call: start syncs, run sync jobs.
 
-A sync is a job (API.md: long work): the route checks who may start it and
+A sync is a job (the API contract: long work): the route checks who may start it and
 answers 202; the job runner does the work with the adapters it is given.
 """
 

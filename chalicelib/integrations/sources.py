@@ -7,7 +7,7 @@ objects to the figures analytics and the BI export use is decided here, in
 one place, so the areas keep no knowledge of analytics:
 - a placement costs its approved amount once approved, else its cost;
 - a report is on time when it was submitted before its `due_at` and not as
-  a late report (API.md: a write at t is on time if t < due_at);
+  a late report (the API contract: a write at t is on time if t < due_at);
 - a budget's actual is the approved amounts posted to the dealer's ledger;
 - checklists and the estimated bonus follow the period's published program.
 """

@@ -9,7 +9,7 @@ not stored here. Each port below states what its adapter must return;
 Every method takes a brand and a period (`YYYY-MM`), and optionally
 `dealers`: the codes to read (None: every dealer), so a refresh after one
 dealer's change reads that dealer only. A placement, report or statement
-belongs to the period of its placement's start date (DESIGN.md). Money is
+belongs to the period of its placement's start date (the design). Money is
 Decimal in the brand's currency.
 """
 
@@ -84,7 +84,7 @@ class ReportState:
     due_at: datetime
     submitted_at: datetime | None
     on_time: bool
-    """Submitted before `due_at` (API.md: a write at t is on time if t < due_at)."""
+    """Submitted before `due_at` (a write at t is on time if t < due_at)."""
     photo_count: int = 0
 
 
@@ -100,7 +100,7 @@ class PhotoFlag:
     report_id: str
     dealer_code: str
     kind: str
-    """`duplicate`, `taken_outside_period` or `uninformative` (API.md)."""
+    """`duplicate`, `taken_outside_period` or `uninformative` (the API contract)."""
     state: str
     """`under_review`, `confirmed` or `dismissed`."""
     flagged_at: datetime

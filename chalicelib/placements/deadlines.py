@@ -1,7 +1,7 @@
 """Deadline rules of photo reports: when a report is due, when a write is late,
 when reminders fall due. Pure: no storage, no clock of its own, no host zone.
 
-A deadline is an exclusive instant (API.md): the first instant of the local
+A deadline is an exclusive instant (the API contract): the first instant of the local
 day after the due day, in the dealer's IANA zone. A write at `t` is on time
 when `t < due_at`.
 """

@@ -1,7 +1,7 @@
 """Placements and their reports as the domain sees them, with the rules of
 every transition. Pure: each transition returns a new value or raises.
 
-Statuses and transitions of reports are those of API.md; deadline arithmetic
+Statuses and transitions of reports are those of the API contract; deadline arithmetic
 lives in `deadlines`.
 """
 

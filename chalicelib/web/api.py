@@ -2,7 +2,7 @@
 
 Every route is declared through `Api.route`, which is the one path every
 request takes: authentication, body and query validation against typed
-models, idempotency keys, errors in the API.md shape, and the operation
+models, idempotency keys, errors in the API's error shape, and the operation
 record the OpenAPI document is generated from. `app.py` only declares.
 """
 

@@ -1,4 +1,4 @@
-"""The one place that turns errors into HTTP responses of the API.md shape:
+"""The one place that turns errors into HTTP responses of the API's one error shape:
 `{"code", "message", "details"}`."""
 
 import json

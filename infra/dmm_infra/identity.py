@@ -1,7 +1,7 @@
 """The Cognito user pool and the app clients whose tokens the API accepts.
 
 Tokens identify a user and nothing more: brand, role and scope live in the
-app's users table (API.md). So no custom attributes, and the clients may
+app's users table (the API contract). So no custom attributes, and the clients may
 write no attribute that could matter (by default a client can write them).
 """
 

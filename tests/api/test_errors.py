@@ -1,4 +1,4 @@
-"""Every failure answers in the one shape of API.md, in Russian or English,
+"""Every failure answers in the API's one error shape, in Russian or English,
 with CORS headers for the brand's web origins."""
 
 import json

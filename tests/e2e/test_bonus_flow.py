@@ -8,9 +8,11 @@ time): its demo reports are all decided, so closing it is legitimate.
 """
 
 import io
+import json
 import time
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,24 +31,9 @@ NEXT = next_period(PERIOD)
 KGD = "AUR-KGD-01"
 CENT = Decimal("0.01")
 
-LAST_MONTHS_RULES: dict[str, Any] = {
-    "kpis": [
-        {"id": "sales", "name": "Продажи к плану", "metric": "sales_units",
-         "target": {"kind": "plan"},
-         "tiers": [{"from_pct": "90", "rate": "0.5"},
-                   {"from_pct": "100", "rate": "1"}]},
-        {"id": "on_time", "name": "Отчёты вовремя",
-         "metric": "mandatory_on_time_share",
-         "target": {"kind": "fixed", "value": "100"}},
-    ],
-    "gates": [{"id": "reports", "kpi": "on_time", "effect": "cut", "cut_pct": "50"}],
-    "rewards": [{"id": "per_car", "name": "За автомобиль", "kind": "per_car",
-                 "amount": "10000", "kpi": "sales"}],
-    "compensations": [{"id": "media", "name": "Компенсация размещений",
-                       "share_pct": "50"}],
-    "penalties": [{"id": "late", "name": "Опоздание с отчётом",
-                   "kind": "per_late_report", "amount": "5000"}],
-}
+LAST_MONTHS_RULES: dict[str, Any] = json.loads(
+    (Path(__file__).parents[2] / "demo" / "program-rules.json").read_text())
+"""The README's example program: what the demo's last month is run with."""
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Builders of Calltouch journal rows, as CALLTOUCH.md describes them."""
+"""Builders of Calltouch journal rows, as Calltouch's public API returns them."""
 
 from datetime import datetime
 from typing import Any
