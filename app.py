@@ -343,8 +343,9 @@ def get_budget(request: ApiRequest, code: str, period: str) -> BudgetReply:
 def put_budget(request: ApiRequest, code: str, period: str) -> BudgetReply:
     body: BudgetPlan = request.body
     plan = {line.channel_id: line.plan.decimal() for line in body.lines}
+    currencies = frozenset(line.plan.currency for line in body.lines)
     view = budgets.plan_budget(wiring.budget_ports(), request.caller, code, period,
-                               plan, body.version)
+                               plan, body.version, currencies)
     return BudgetReply.of(view)
 
 

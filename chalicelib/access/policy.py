@@ -136,11 +136,30 @@ def ensure_allowed(caller: Caller, action: Action, target: BrandOwned) -> None:
     ensure_permitted(caller, action)
 
 
+BRAND_WIDE: frozenset[Action] = frozenset({
+    Action.WRITE_PROGRAMS,
+    Action.CLOSE_PERIOD,
+    Action.START_BONUS_RUN,
+    Action.PUBLISH_BONUS_RUN,
+    Action.SYNC_INTEGRATIONS,
+    Action.IMPORT_FILES,
+    Action.EXPORT_BI,
+})
+"""Actions on the whole brand at once: a manager limited to some regions may
+not take them, since they act on (and report about) every region's dealers."""
+
+
 def ensure_permitted(caller: Caller, action: Action) -> None:
     """Raise unless the role may take `action`; for actions on no single object."""
     if caller.role not in PERMISSIONS[action]:
         raise Forbidden(
             f"Role {caller.role.value!r} may not {action.value!r}.",
+            action=action.value,
+        )
+    if action in BRAND_WIDE and caller.regions:
+        raise Forbidden(
+            f"A manager of some regions may not {action.value!r}: it acts on "
+            "the whole brand.",
             action=action.value,
         )
 

@@ -46,6 +46,18 @@ class NegativePlan(RuleViolated):
     code = "invalid_amount"
 
 
+class PlanCurrencyMismatch(RuleViolated):
+    """A plan line in another currency than the brand's."""
+
+    code = "currency_mismatch"
+
+    def __init__(self, currency: str, expected: str) -> None:
+        super().__init__(f"Currency {currency!r} is not the brand's {expected!r}.",
+                         currency=currency, expected=expected)
+        self.currency = currency
+        self.expected = expected
+
+
 @dataclass(frozen=True, slots=True)
 class BudgetPorts:
     budgets: BudgetRepository
@@ -92,9 +104,11 @@ def plan_budget(
     period: str,
     plan: Mapping[str, Decimal],
     version: int | None,
+    currencies: frozenset[str] = frozenset(),
 ) -> BudgetView:
     """The dealer proposes (or revises) its plan; a revision needs a new
-    approval. `version` None creates the budget."""
+    approval. `version` None creates the budget. `currencies` are those the
+    plan's lines were given in: each must be the brand's."""
     dealer = visible_dealer(ports.dealers, caller, dealer_code)
     ensure_permitted(caller, Action.PLAN_BUDGETS)
     _check_period(period)
@@ -104,6 +118,9 @@ def plan_budget(
             raise NegativePlan(f"Plan {str(amount)!r} for {channel_id!r} is negative.",
                                channel=channel_id)
 
+    brand_currency = _currency(ports, caller.brand_id)
+    for currency in sorted(currencies - {brand_currency}):
+        raise PlanCurrencyMismatch(currency, brand_currency)
     ensure_open(ports.closed_periods, caller.brand_id, period)
     stored = ports.budgets.get(caller.brand_id, dealer.code, period)
     current = stored or Budget(caller.brand_id, dealer.code, dealer.region, period,

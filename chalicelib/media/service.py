@@ -2,7 +2,7 @@
 read a photo with its flags, decide a flag."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -289,12 +289,29 @@ def get_photo(
     ensure_permitted(caller, Action.READ_PHOTO)
     if caller.role not in {Role.IMPORTER_ADMIN, Role.IMPORTER_MANAGER}:
         return PhotoView(photo=photo, shows_matches=False, links={})
+    photo = _matches_in_scope(dealers, caller, photo)
     links = {photo.photo_id: objects.link(photo.object_key, LINK_SECONDS)}
     for flag in photo.flags:
         other = photos.get(photo.brand_id, flag.match.photo_id) if flag.match else None
         if other is not None:
             links[other.photo_id] = objects.link(other.object_key, LINK_SECONDS)
     return PhotoView(photo=photo, shows_matches=True, links=links)
+
+
+def _matches_in_scope(dealers: DealerRepository, caller: Caller, photo: Photo
+                      ) -> Photo:
+    """A manager of some regions sees the flag, but not a matched photo of a
+    dealer outside them."""
+    if not caller.regions:
+        return photo
+    flags = []
+    for flag in photo.flags:
+        if flag.match is not None:
+            matched = dealers.get(photo.brand_id, flag.match.dealer_code)
+            if matched is None or not can_see(caller, matched):
+                flag = replace(flag, match=None)
+        flags.append(flag)
+    return photo.changed(flags=tuple(flags))
 
 
 def decide_flag(

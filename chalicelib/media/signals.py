@@ -44,8 +44,8 @@ def tell_flagged(
     recipients = managers_seeing(every_user(users, photo.brand_id), dealer)
     if not recipients:
         return
-    match = flag.match.photo_id if flag.match else "-"
-    event_id = f"photo:{photo.brand_id}:{photo.photo_id}:{flag.kind.value}:{match}"
+    # One notice per photo and kind, however many earlier photos it matches.
+    event_id = f"photo:{photo.brand_id}:{photo.photo_id}:{flag.kind.value}"
     params = {"photo_id": photo.photo_id, "placement_id": photo.placement_id,
               "dealer": photo.dealer_code, "flag": flag.kind.value}
     notifier.notify(event_id, photo.brand_id, recipients,

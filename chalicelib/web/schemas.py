@@ -9,10 +9,12 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from chalicelib.network.model import is_known_time_zone
 from chalicelib.paging import DEFAULT_LIMIT, MAX_LIMIT
 
-# C0 controls but tab and line breaks, DEL, and the bidirectional overrides
+# C0 and C1 controls but tab and line breaks, DEL, the byte-order mark and
+# the interlinear annotation marks, and the bidirectional overrides
 # and isolates that make text display otherwise than it reads ("Trojan
 # source"). Letters of every script pass, right-to-left ones included.
-_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+_HIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]")
 
 
 def plain_text(value: Any) -> Any:

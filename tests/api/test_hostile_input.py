@@ -57,7 +57,8 @@ def test_a_period_outside_the_business_years_is_refused(client, auth):
     assert 400 <= response.status_code < 500
 
 
-@pytest.mark.parametrize("title", ["Билборд\x00", "Bill\u202eboard", "a\x1bb"])
+@pytest.mark.parametrize("title", ["Билборд\x00", "Bill\u202eboard", "a\x1bb",
+                                   "a\u009bb", "\ufeffBillboard"])
 def test_text_with_hidden_control_characters_is_refused_and_nothing_stored(
     client, auth, title
 ):

@@ -176,3 +176,24 @@ def test_a_truncated_photo_is_rejected_with_words_the_dealer_understands(
     assert photo["status"] == "rejected"
     assert photo["reject_reason"] == "truncated"
     assert says in photo["reject_message"]
+
+
+def test_a_regional_manager_sees_no_matched_photo_outside_its_regions(client, auth):
+    import app
+
+    moscow = json_of(ask(client, auth, MSK, "AUR-MSK-01"))
+    post_file(moscow, jpeg(sample_image("rocket")))
+    drain(app)
+    kaliningrad = json_of(ask(client, auth, KGD, "AUR-KGD-01"))
+    post_file(kaliningrad, resized(50)(sample_image("rocket")))
+    drain(app)
+    path = f"/v1/photos/{kaliningrad['photo_id']}"
+
+    regional = json_of(client.http.get(
+        path, headers=auth(Role.IMPORTER_MANAGER, user_id="aurora-manager-2")))
+    national = json_of(client.http.get(path, headers=auth(Role.IMPORTER_MANAGER)))
+
+    [flag] = regional["flags"]
+    assert flag["kind"] == "duplicate" and flag["match"] is None
+    assert national["flags"][0]["match"]["dealer"] == "AUR-MSK-01"
+    assert moscow["photo_id"] not in str(regional)

@@ -268,6 +268,26 @@ def test_a_plan_with_a_channel_twice_or_a_negative_line_is_refused(desk, lines):
     assert json_of(stored)["lines"] == []
 
 
+def test_a_plan_in_another_currency_than_the_brands_is_refused(desk):
+    path = f"/v1/dealers/{desk.dealer_code}/budgets/2026-05"
+    lines = [{"channel_id": "outdoor", "plan": {"amount": "100", "currency": "EUR"}}]
+
+    response = desk.call("PUT", path, desk.dealer, {"lines": lines})
+    stored = desk.call("GET", path, desk.dealer)
+
+    assert response.status_code == 422
+    assert json_of(response)["code"] == "currency_mismatch"
+    assert json_of(stored)["lines"] == []
+
+
+def test_a_regional_manager_may_not_close_the_whole_brands_period(desk):
+    regional = desk.auth(user_id="aurora-manager-2")
+
+    response = desk.call("POST", "/v1/periods/2026-05/close", regional)
+
+    assert response.status_code == 403
+
+
 def test_a_dealers_placements_of_a_period_page_by_cursor(desk):
     made = [desk.placement(starts_on=f"2026-05-{day:02d}", ends_on="2026-05-28")
             for day in (1, 2, 3)]
