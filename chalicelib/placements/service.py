@@ -379,12 +379,19 @@ def attach_proof(
 ) -> Report:
     """For the photo feature: count an uploaded proof towards the report's
     proof rule. The same proof twice counts once. No deadline check here: the
-    upload was allowed when it was presigned (`ensure_report_editable`).
+    upload was allowed when it was presigned (`ensure_report_editable`), and
+    a presigned form lives 15 minutes. A closed period is final, though: a
+    proof landing after its close is not counted (the photo stays stored and
+    hashed, so it still takes part in the duplicate search).
     """
     for _attempt in range(5):
         report = ports.store.report(placement_id)
         if report is None:
             raise ReportNotFound(placement_id)
+        placement = ports.store.placement(placement_id)
+        if placement is not None and ports.closed_periods.closed_at(
+                placement.brand_id, placement.period) is not None:
+            return report
         updated = report.with_proof(kind, proof_id)
         if updated == report:
             return report

@@ -111,3 +111,20 @@ def test_an_unknown_proof_kind_is_refused(desk):
 
     assert asked.status_code == 400
     assert json_of(asked)["details"]["errors"][0]["field"] == "proof"
+
+
+def test_a_photo_landing_after_its_period_closed_does_not_change_the_report(desk):
+    placement = desk.approved()
+    asked = json_of(_ask(desk, placement["placement_id"], desk.dealer))
+    desk.clock.set(desk.clock.now.replace(month=7))
+    closed = desk.call("POST", "/v1/periods/2026-05/close", desk.manager)
+    before = desk.report(placement, desk.manager)
+
+    post_file(asked, jpeg(sample_image("astronaut")))
+    drain(app)
+    after = desk.report(placement, desk.manager)
+    photo = desk.ok("GET", f"/v1/photos/{asked['photo_id']}", desk.manager)
+
+    assert closed.status_code == 200, closed.body
+    assert photo["status"] == "processed"
+    assert after == before
