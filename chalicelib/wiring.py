@@ -68,7 +68,11 @@ from chalicelib.integrations.exports import (
     queue_export,
 )
 from chalicelib.integrations.files import S3Files
-from chalicelib.integrations.followers import AnalyticsFollower, record_bonus_facts
+from chalicelib.integrations.followers import (
+    AnalyticsFollower,
+    record_bonus_facts,
+    refresh_after_write,
+)
 from chalicelib.integrations.imports import (
     IMPORT_JOB,
     FileImport,
@@ -483,7 +487,7 @@ def budget_ports() -> BudgetPorts:
 def budget_changed(brand_id: str, dealer_code: str, period: str) -> None:
     """The bonus facts follow the plan first, then the analytics."""
     bonus_facts_follower().after_budget_change(brand_id, dealer_code, period)
-    refresh_dealer(brand_id, dealer_code, period)
+    refresh_after_write(refresh_analytics, brand_id, period, dealer_code)
 
 
 @_overridable
@@ -644,8 +648,8 @@ def analytics_follower() -> AnalyticsFollower:
 
 def photo_flags_decided(photo: Photo) -> None:
     """After a manager's decision on a photo's flags."""
-    refresh_dealer(photo.brand_id, photo.dealer_code,
-                   photo.placement_starts_on.strftime("%Y-%m"))
+    refresh_after_write(refresh_analytics, photo.brand_id, photo.period,
+                        photo.dealer_code)
 
 
 def figures_changed(brand_id: str, period: str,

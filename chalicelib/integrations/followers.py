@@ -22,6 +22,19 @@ Refresh = Callable[[str, str, list[str] | None], object]
 """(brand, period, dealer codes or None for every dealer)."""
 
 
+def refresh_after_write(refresh: Refresh, brand_id: str, period: str,
+                        dealer_code: str) -> None:
+    """Refresh one dealer's summary after a write already stored: a failure
+    is logged, never raised, so the client does not retry a write that
+    succeeded; the summary catches up at the dealer's next change or the
+    period's next whole refresh."""
+    try:
+        refresh(brand_id, period, [dealer_code])
+    except Exception:
+        logger.exception("analytics not refreshed", brand_id=brand_id,
+                         dealer_id=dealer_code, period=period)
+
+
 @dataclass(frozen=True, slots=True)
 class AnalyticsFollower:
     """A placements `Followers`: after a placement or its report changed,

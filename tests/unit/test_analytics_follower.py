@@ -26,3 +26,16 @@ def test_a_failed_refresh_is_logged_not_raised(logged):
     [line] = logged()
     assert line["message"] == "analytics not refreshed"
     assert line["placement_id"] == "pl-1"
+
+
+def test_a_refresh_after_a_budget_or_flag_write_is_logged_not_raised(logged):
+    from chalicelib.integrations.followers import refresh_after_write
+
+    def failing(*_call):
+        raise TimeoutError("the summaries table did not answer")
+
+    refresh_after_write(failing, "aurora", "2026-05", "AUR-KGD-01")
+
+    [line] = logged()
+    assert line["message"] == "analytics not refreshed"
+    assert line["period"] == "2026-05"
