@@ -634,10 +634,6 @@ def start_refresh_job(brand_id: str, period: str) -> Job:
                                {"period": period})
 
 
-def refresh_dealer(brand_id: str, dealer_code: str, period: str) -> None:
-    refresh_analytics(brand_id, period, only=[dealer_code])
-
-
 def analytics_follower() -> AnalyticsFollower:
     def period_of(placement_id: str) -> str | None:
         found = placement_store().placement(placement_id)
