@@ -3,7 +3,7 @@
 The environment is fixed here, before any app module loads: table models read
 the stage when they are imported. Nothing points at a real AWS account.
 AWS-backed tests share one moto server (real HTTP, as in the local stack),
-reset before each test.
+emptied before each test (tests/emulator.py).
 """
 
 import os
@@ -69,9 +69,15 @@ def aws(emulator: str) -> Iterator[str]:
 
     from chalicelib import wiring
     from devstack import bootstrap
+    from tests import emulator as in_process
 
-    requests.post(f"{emulator}/moto-api/reset", timeout=10).raise_for_status()
-    bootstrap.create_all()
+    if in_process.empty():
+        bootstrap.create_secrets()
+        bootstrap.create_mail_identity()
+    else:
+        requests.post(f"{emulator}/moto-api/reset", timeout=10).raise_for_status()
+        bootstrap.create_all()
+        in_process.remember()
     wiring.reset()
     yield emulator
     wiring.reset()
