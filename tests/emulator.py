@@ -57,7 +57,7 @@ def empty() -> bool:
             bucket.keys = _VersionedKeyStore()
             bucket.multiparts.clear()
         backend.tagger = TaggingService()
-    for service in list(BackendDict._instances):  # type: ignore[attr-defined]
+    for service in _services():
         if service.service_name not in _EMPTIED_IN_PLACE:
             for account in service.values():
                 account.reset()
@@ -84,7 +84,10 @@ def _structure() -> object:
 
 
 def _regional(service_name: str) -> list[Any]:
-    services = [service for service in BackendDict._instances  # type: ignore[attr-defined]
-                if service.service_name == service_name]
-    return [backend for service in services for account in service.values()
-            for backend in account.values()]
+    return [backend for service in _services() if service.service_name == service_name
+            for account in service.values() for backend in account.values()]
+
+
+def _services() -> list[Any]:
+    """Every moto service this process has used."""
+    return list(BackendDict._instances)  # type: ignore[misc]
