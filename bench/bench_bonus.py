@@ -14,10 +14,7 @@ Run: `make bench`, or `PYTHONPATH=. .venv/bin/python bench/bench_bonus.py
 
 import argparse
 import json
-import os
-import socket
 import sys
-import tempfile
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -28,22 +25,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+import loopback
 
-
-PORT = _free_port()
-os.environ.update({
-    "DMM_STAGE": "bench",
-    "DMM_STATE_DIR": tempfile.mkdtemp(prefix="dmm-bench-"),
-    "AWS_ENDPOINT_URL": f"http://127.0.0.1:{PORT}",
-    "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
-    "AWS_SESSION_TOKEN": "bench", "AWS_REGION": "eu-central-1",
-    "AWS_DEFAULT_REGION": "eu-central-1", "POWERTOOLS_LOG_LEVEL": "ERROR",
-})
-os.environ.pop("AWS_PROFILE", None)
+PORT = loopback.point_app_here()
 
 from chalicelib.bonus.engine import statement  # noqa: E402
 from chalicelib.bonus.facts import (  # noqa: E402
@@ -204,12 +188,9 @@ class CallCounter:
 def run_on_emulator(count: int) -> dict[str, Any]:
     import logging
 
-    from moto.server import ThreadedMotoServer
-
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=PORT, verbose=False)
-    server.start()
+    server = loopback.start_emulator(PORT)
     try:
         return _run(count)
     finally:

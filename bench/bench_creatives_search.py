@@ -13,41 +13,16 @@ reuse the index, as a warm Lambda container does.
 
 import argparse
 import json
-import logging
-import os
 import random
-import socket
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import loopback
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-PORT = _free_port()
-os.environ.update({
-    "DMM_STAGE": "bench",
-    "DMM_STATE_DIR": tempfile.mkdtemp(prefix="dmm-bench-"),
-    "AWS_ENDPOINT_URL": f"http://127.0.0.1:{PORT}",
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_REGION": "eu-central-1",
-    "AWS_DEFAULT_REGION": "eu-central-1",
-    "POWERTOOLS_LOG_LEVEL": "ERROR",
-})
-os.environ.pop("AWS_PROFILE", None)
-
-from devstack.keys import mint, public_key_pem  # noqa: E402
-
-os.environ["DMM_DEV_PUBLIC_KEY"] = public_key_pem()
+PORT = loopback.point_app_here(with_tokens=True)
 
 from chalicelib.audience import Audience, AudienceKind  # noqa: E402
 from chalicelib.media.creatives import (  # noqa: E402
@@ -57,6 +32,7 @@ from chalicelib.media.creatives import (  # noqa: E402
     CreativeVersion,
     VersionStatus,
 )
+from devstack.keys import mint  # noqa: E402
 
 QUERIES = ["", "?q=баннеры", "?q=летние+баннеры", "?q=banner+suv",
            "?q=радиоролик&channel=radio", "?model=X5&sort=title",
@@ -81,12 +57,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=20)
     args = parser.parse_args()
 
-    from moto.server import ThreadedMotoServer
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=PORT, verbose=False)
-    server.start()
+    server = loopback.start_emulator(PORT)
     try:
         print(json.dumps(run(args.creatives, args.repeats), ensure_ascii=False,
                          indent=2))

@@ -12,37 +12,17 @@ brand's settings, totals and breakdowns, and the JSON reply.
 
 import argparse
 import json
-import os
-import socket
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import loopback
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+PORT = loopback.point_app_here(with_tokens=True)
 
-
-PORT = _free_port()
-os.environ.update({
-    "DMM_STAGE": "bench",
-    "DMM_STATE_DIR": tempfile.mkdtemp(prefix="dmm-bench-"),
-    "AWS_ENDPOINT_URL": f"http://127.0.0.1:{PORT}",
-    "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
-    "AWS_REGION": "eu-central-1", "AWS_DEFAULT_REGION": "eu-central-1",
-    "POWERTOOLS_LOG_LEVEL": "ERROR",
-})
-for leaked in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "DMM_COGNITO_ISSUER"):
-    os.environ.pop(leaked, None)
-
-from devstack.keys import mint, public_key_pem  # noqa: E402
-
-os.environ["DMM_DEV_PUBLIC_KEY"] = public_key_pem()
+from devstack.keys import mint  # noqa: E402
 
 PERIOD = "2026-11"
 REGIONS = ("Москва", "Санкт-Петербург", "Татарстан", "Свердловская область",
@@ -57,10 +37,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from chalice.test import Client
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=PORT, verbose=False)
-    server.start()
+    server = loopback.start_emulator(PORT)
     try:
         _seed(args.dealers)
         import app
