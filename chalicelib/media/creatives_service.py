@@ -189,6 +189,23 @@ def creative_exists_for(
     return True
 
 
+@dataclass(frozen=True, slots=True)
+class PlacementCreatives:
+    """The library as placements see it: whether a dealer may name a creative."""
+
+    creatives: CreativeRepository
+    dealers: DealerRepository
+    clock: Clock
+
+    def shows(self, brand_id: str, dealer_code: str, creative_id: str) -> bool:
+        creative = self.creatives.get(brand_id, creative_id)
+        dealer = self.dealers.get(brand_id, dealer_code)
+        if creative is None or dealer is None:
+            return False
+        today = _local_date(self.clock(), dealer.time_zone)
+        return visible_to_dealer(creative, dealer, today)
+
+
 def download_creative(
     creatives: CreativeRepository,
     dealers: DealerRepository,
