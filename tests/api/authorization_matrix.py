@@ -10,7 +10,8 @@ The expected outcome of a cell follows the API contract, visibility first:
 an object outside the caller's brand or scope is 404 (as if it did not
 exist), then a role that may not act is 403, otherwise the caller is
 authorised and the answer is whatever the rules make of the request (a 2xx,
-or a 4xx such as 400, 409 or 422), but never 401, 403, 404 or 500.
+or a 409 or 422), but never 401, 403, 404 or 500, nor 400: every sample
+body here is valid, so a 400 would mean the view was never reached.
 """
 
 from collections.abc import Callable, Mapping
