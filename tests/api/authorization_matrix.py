@@ -12,6 +12,14 @@ exist), then a role that may not act is 403, otherwise the caller is
 authorised and the answer is whatever the rules make of the request (a 2xx,
 or a 409 or 422), but never 401, 403, 404 or 500, nor 400: every sample
 body here is valid, so a 400 would mean the view was never reached.
+
+Limitation: the matrix checks status codes, not the content of lists: that
+a dealer's list of placements holds only its own is checked by each area's
+tests. Authorised versioned writes carry a stale version, so a cell shows
+that the caller passed visibility and permission (409), not that the write
+succeeds (the area tests show that). "Another dealer" is a dealer outside
+the regional manager's regions; a dealer user serving several dealers and
+another dealer inside the manager's regions are not scopes of their own.
 """
 
 from collections.abc import Callable, Mapping
@@ -182,7 +190,7 @@ FIXED_PARAMS = {
 def fill(path: str, world: World, scope: str, **given: str) -> str:
     """The path template with each id taken from the world for `scope`."""
     values: dict[str, str] = {}
-    for name in _params(path):
+    for name in path_params(path):
         if name in given:
             values[name] = given[name]
         elif name == "code":
@@ -194,7 +202,7 @@ def fill(path: str, world: World, scope: str, **given: str) -> str:
     return path.format(**values)
 
 
-def _params(path: str) -> list[str]:
+def path_params(path: str) -> list[str]:
     return [part[1:-1] for part in path.split("/") if part.startswith("{")]
 
 
