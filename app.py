@@ -790,8 +790,8 @@ def patch_creative(request: ApiRequest, creative_id: str) -> CreativeReply:
 def add_creative_version(request: ApiRequest, creative_id: str) -> CreativeUploadReply:
     body: FileBody = request.body
     upload = creatives.add_version(
-        wiring.creatives(), wiring.creative_files(), wiring.clock(), request.caller,
-        creative_id, body.new_file(),
+        wiring.creatives(), wiring.dealers(), wiring.creative_files(),
+        wiring.clock(), request.caller, creative_id, body.new_file(),
     )
     return CreativeUploadReply.of(_creative_reply(request, upload.creative),
                                   upload.form)

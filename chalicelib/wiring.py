@@ -112,7 +112,7 @@ from chalicelib.media.creatives_ports import (
     PreviewMaker,
 )
 from chalicelib.media.creatives_s3 import S3CatalogSnapshots, S3CreativeFiles
-from chalicelib.media.creatives_service import Recipients
+from chalicelib.media.creatives_service import PlacementCreatives, Recipients
 from chalicelib.media.dynamo import DynamoHashes, DynamoPhotos
 from chalicelib.media.model import Flag, Photo
 from chalicelib.media.ports import (
@@ -469,7 +469,9 @@ def delivery() -> Delivery:
 def placement_ports() -> PlacementPorts:
     return PlacementPorts(placement_store(), dealers(), brands(), channels(),
                           delivery(), clock(), placement_followers(),
-                          closed_periods=DynamoPeriods())
+                          closed_periods=DynamoPeriods(),
+                          creatives=PlacementCreatives(creatives(), dealers(),
+                                                       clock()))
 
 
 @_overridable

@@ -94,6 +94,7 @@ def create_creative(
 
 def add_version(
     creatives: CreativeRepository,
+    dealers: DealerRepository,
     files: CreativeFiles,
     clock: Clock,
     caller: Caller,
@@ -101,8 +102,7 @@ def add_version(
     new_file: NewFile,
 ) -> Upload:
     """A new file for the creative: a new version; earlier ones stay as history."""
-    creative = _brand_creative(creatives, caller, creative_id)
-    ensure_permitted(caller, Action.WRITE_CREATIVES)
+    creative = _writable_creative(creatives, dealers, clock, caller, creative_id)
     return _with_new_version(
         creatives, files, caller, creative, new_file, clock(), creative.version
     )
@@ -120,8 +120,8 @@ def describe_creative(
 ) -> Creative:
     """Change a creative's description. Dealers newly in its audience hear of
     it as a new creative; the rest are not told of a change of wording."""
-    creative = _brand_creative(creatives, caller, creative_id)
-    ensure_permitted(caller, Action.WRITE_CREATIVES)
+    creative = _writable_creative(creatives, recipients.dealers, clock, caller,
+                                  creative_id)
     described = replace(creative.description, **changes)
     saved = creatives.save(creative.described(described, clock()), version)
 
@@ -187,6 +187,23 @@ def creative_exists_for(
     except CreativeNotFound:
         return False
     return True
+
+
+@dataclass(frozen=True, slots=True)
+class PlacementCreatives:
+    """The library as placements see it: whether a dealer may name a creative."""
+
+    creatives: CreativeRepository
+    dealers: DealerRepository
+    clock: Clock
+
+    def shows(self, brand_id: str, dealer_code: str, creative_id: str) -> bool:
+        creative = self.creatives.get(brand_id, creative_id)
+        dealer = self.dealers.get(brand_id, dealer_code)
+        if creative is None or dealer is None:
+            return False
+        today = _local_date(self.clock(), dealer.time_zone)
+        return visible_to_dealer(creative, dealer, today)
 
 
 def download_creative(
@@ -356,15 +373,35 @@ def _made_ready(
                    size_bytes=size_bytes, preview_keys=preview_keys)
 
 
-def _brand_creative(
-    creatives: CreativeRepository, caller: Caller, creative_id: str
+def _writable_creative(
+    creatives: CreativeRepository,
+    dealers: DealerRepository,
+    clock: Clock,
+    caller: Caller,
+    creative_id: str,
 ) -> Creative:
-    """A creative of the caller's brand for writing; a dealer user gets the
-    same not-found as for a creative that does not exist."""
+    """A creative of the caller's brand for writing. Visibility first: a
+    dealer user that sees the creative is forbidden to change it; one that
+    does not see it gets the same not-found as for a creative that does not
+    exist."""
     creative = creatives.get(caller.brand_id, creative_id)
-    if creative is None or caller.is_dealer:
+    if creative is None or not _dealer_sees(dealers, clock, caller, creative):
         raise CreativeNotFound(creative_id)
+    ensure_permitted(caller, Action.WRITE_CREATIVES)
     return creative
+
+
+def _dealer_sees(
+    dealers: DealerRepository, clock: Clock, caller: Caller, creative: Creative
+) -> bool:
+    """Whether the creative is visible to one of a dealer user's dealers
+    today (in that dealer's zone); true for the importer's roles."""
+    if not caller.is_dealer:
+        return True
+    now = clock()
+    own = dealers.get_many(caller.brand_id, sorted(caller.dealer_codes))
+    today_of = {dealer.code: _local_date(now, dealer.time_zone) for dealer in own}
+    return visible_to_any(creative, own, today_of)
 
 
 def _viewer(

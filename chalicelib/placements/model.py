@@ -91,6 +91,21 @@ class InvalidTransition(RuleViolated):
                          entity=entity, action=action, state=state)
 
 
+class UnknownCreative(RuleViolated):
+    """A placement names a creative its dealer does not see, or none at all."""
+
+    code = "unknown_creative"
+
+    def __init__(self, creative_id: str, dealer_code: str) -> None:
+        super().__init__(
+            f"Creative {creative_id!r} is not in the library of dealer "
+            f"{dealer_code!r}.",
+            creative=creative_id, dealer=dealer_code,
+        )
+        self.creative_id = creative_id
+        self.dealer_code = dealer_code
+
+
 class DeadlinePassed(RuleViolated):
     """A dealer's change to a report came at or after its deadline."""
 

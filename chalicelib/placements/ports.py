@@ -106,3 +106,17 @@ class EveryFollower:
     def changed(self, brand_id: str, dealer_code: str, placement_id: str) -> None:
         for follower in self.followers:
             follower.changed(brand_id, dealer_code, placement_id)
+
+
+class CreativeLibrary(Protocol):
+    def shows(self, brand_id: str, dealer_code: str, creative_id: str) -> bool:
+        """Whether the creative exists in the brand and the dealer sees it
+        now (published, meant for it, valid on its date)."""
+        ...
+
+
+class NoCreativeLibrary:
+    """Without a library no creative can be checked, so none may be named."""
+
+    def shows(self, brand_id: str, dealer_code: str, creative_id: str) -> bool:
+        return False

@@ -48,11 +48,14 @@ from chalicelib.placements.model import (
     Report,
     ReportDecision,
     ReportNotFound,
+    UnknownCreative,
 )
 from chalicelib.placements.ports import (
     Change,
     Committed,
+    CreativeLibrary,
     Followers,
+    NoCreativeLibrary,
     NoFollowers,
     Notifier,
     PlacementStore,
@@ -85,6 +88,7 @@ class Ports:
     clock: Clock
     followers: Followers = field(default_factory=NoFollowers)
     closed_periods: ClosedPeriods = field(default_factory=NeverClosed)
+    creatives: CreativeLibrary = field(default_factory=NoCreativeLibrary)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +115,7 @@ def create_placement(ports: Ports, caller: Caller, new: NewPlacement) -> Placeme
     dealer = visible_dealer(ports.dealers, caller, new.dealer_code)
     ensure_permitted(caller, Action.WRITE_PLACEMENTS)
     _check_terms(ports, caller.brand_id, new.channel_id, new.mandatory, new.currency)
+    _check_creative(ports, caller.brand_id, dealer.code, new.creative_id)
     ensure_open(ports.closed_periods, caller.brand_id, new.starts_on.strftime("%Y-%m"))
 
     now = ports.clock()
@@ -178,6 +183,8 @@ def update_placement(
     channel_id = changes.get("channel_id", placement.channel_id)
     mandatory = changes.get("mandatory", placement.mandatory)
     _check_terms(ports, caller.brand_id, channel_id, mandatory, currency)
+    _check_creative(ports, caller.brand_id, placement.dealer_code,
+                    changes.get("creative_id"))
 
     now = ports.clock()
     edited = placement.edited(changes, now)
@@ -506,6 +513,16 @@ def _check_terms(
         raise BrandNotFound(f"Brand {brand_id!r} has no settings.")
     if currency != brand.currency:
         raise CurrencyMismatch(currency, brand.currency)
+
+
+def _check_creative(ports: Ports, brand_id: str, dealer_code: str,
+                    creative_id: str | None) -> None:
+    """A placement may name only a creative of the library its dealer sees:
+    one of another brand, another dealer's audience or none at all is
+    refused alike, so the answer tells nothing of other libraries."""
+    if creative_id is not None and not ports.creatives.shows(brand_id, dealer_code,
+                                                             creative_id):
+        raise UnknownCreative(creative_id, dealer_code)
 
 
 def _visible_placement(ports: Ports, caller: Caller, placement_id: str) -> Placement:

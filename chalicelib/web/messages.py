@@ -364,6 +364,10 @@ MESSAGES.update({
         "ru": "Канала {channel} нет в каталоге бренда.",
         "en": "Channel {channel} is not in the brand's catalogue.",
     },
+    "unknown_creative": {
+        "ru": "Креатива {creative} нет в библиотеке дилера {dealer}.",
+        "en": "Creative {creative} is not in the library of dealer {dealer}.",
+    },
     "channel_not_mandatory": {
         "ru": "Размещения в канале {channel} не могут быть обязательными.",
         "en": "Placements on channel {channel} cannot be mandatory.",

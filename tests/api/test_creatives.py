@@ -3,6 +3,7 @@ and the uploads queue's handler run as Lambda would run it."""
 
 import io
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
@@ -251,7 +252,7 @@ def test_a_dealer_user_may_not_register_or_change_creatives(library):
                                         body=json.dumps({"version": 1, "title": "x"}))
 
     assert created.status_code == 403
-    assert patched.status_code == 404
+    assert patched.status_code == 403
 
 
 @pytest.mark.parametrize("path", ["", "/download"])
@@ -274,3 +275,34 @@ def test_another_brands_search_never_lists_the_creative(library):
     library.publish()
 
     assert library.found_ids(library.auth(Role.IMPORTER_ADMIN, brand="taiga")) == []
+
+
+def test_a_placement_names_only_a_creative_its_dealer_sees(library):
+    seen = library.publish(**FOR_STANDARD)
+    unseen = library.publish(audience={"kind": "category", "values": ["flagship"]})
+    dealer = {**library.dealer(STANDARD_DEALER), "Content-Type": "application/json"}
+    starts_on = datetime.now(UTC).date() + timedelta(days=3)
+
+    def plan(creative_id: str) -> Any:
+        body = {"dealer_code": STANDARD_DEALER, "channel_id": "outdoor",
+                "title": "Баннеры у салона", "starts_on": starts_on.isoformat(),
+                "ends_on": (starts_on + timedelta(days=5)).isoformat(),
+                "cost": {"amount": "40000.00", "currency": "RUB"},
+                "creative_id": creative_id}
+        return library.client.http.post("/v1/placements", headers=dealer,
+                                        body=json.dumps(body))
+
+    named = plan(seen)
+    refused = [plan(unseen), plan("cr-does-not-exist")]
+    placement = json_of(named)
+    changed = library.client.http.patch(
+        f"/v1/placements/{placement['placement_id']}", headers=dealer,
+        body=json.dumps({"version": placement["version"], "creative_id": unseen}))
+    listed = json_of(library.client.http.get(
+        f"/v1/placements?dealer={STANDARD_DEALER}", headers=dealer))["items"]
+
+    assert named.status_code == 201 and placement["creative_id"] == seen
+    assert [r.status_code for r in refused] == [422, 422]
+    assert {json_of(r)["code"] for r in refused} == {"unknown_creative"}
+    assert changed.status_code == 422
+    assert [p["creative_id"] for p in listed] == [seen]

@@ -128,7 +128,8 @@ def test_a_new_file_is_a_new_version_and_the_old_one_stays_in_history(library):
     assert creative is not None
 
     upload = service.add_version(
-        library.creatives, library.files, library.clock, library.caller("manager"),
+        library.creatives, library.dealers, library.files, library.clock,
+        library.caller("manager"),
         creative.creative_id, NewFile("Баннер v2.png", "image/png", 4000))
     updated = library.arrive(upload.creative, number=2)
 
@@ -255,7 +256,8 @@ def test_dealers_download_the_current_file_only(library):
     creative = library.arrive(library.register(CreativeSpec()))
     assert creative is not None
     upload = service.add_version(
-        library.creatives, library.files, library.clock, library.caller("manager"),
+        library.creatives, library.dealers, library.files, library.clock,
+        library.caller("manager"),
         creative.creative_id, NewFile("v2.jpg", "image/jpeg", 4000))
     library.arrive(upload.creative, number=2)
 
