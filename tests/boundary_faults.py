@@ -183,6 +183,22 @@ def read_timeout(service: str, operation: str, times: int | None = 1) -> Fault:
     return Fault(service, operation, answer, "read timeout", times)
 
 
+def on_table(fault: Fault, kind: str) -> Fault:
+    """`fault` only for requests naming the stage's table `kind`."""
+    from chalicelib.settings import resource_name
+
+    name = f'"{resource_name(kind)}"'.encode()
+    fault.when = lambda request: name in _body_of(request)
+    return fault
+
+
+def _body_of(request: AWSPreparedRequest) -> bytes:
+    body = request.body
+    if isinstance(body, str):
+        return body.encode()
+    return body if isinstance(body, bytes) else b""
+
+
 def _json_answer(status: int, body: dict[str, Any]) -> Answer:
     content = json.dumps(body).encode()
     headers = {"Content-Type": "application/x-amz-json-1.0",
