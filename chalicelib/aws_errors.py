@@ -1,6 +1,6 @@
 """Which failures of AWS itself are passing: throttling, a service's own 5xx,
 a lost or timed-out connection. botocore has already retried them (PynamoDB:
-standard mode, 4 attempts; boto3: legacy mode, 5) by the time one reaches
+standard mode, 4 attempts; boto3: standard mode, 3) by the time one reaches
 the app; the API then answers 503 `service_unavailable` so the client tries
 again later, instead of a 500 that says the app is broken.
 
