@@ -50,7 +50,10 @@ class Fault:
     times: int | None = 1
     """How many calls fail; None: every call."""
     when: Callable[[AWSPreparedRequest], bool] = lambda _request: True
+    passing: int = 0
+    """How many matching calls go through before the fault starts."""
     hits: int = 0
+    matched: int = 0
 
     def takes(self, service: str, operation: str, request: AWSPreparedRequest
               ) -> bool:
@@ -58,7 +61,10 @@ class Fault:
             return False
         if self.times is not None and self.hits >= self.times:
             return False
-        return self.when(request)
+        if not self.when(request):
+            return False
+        self.matched += 1
+        return self.matched > self.passing
 
 
 @dataclass

@@ -19,11 +19,14 @@ from chalicelib.channels.model import ProofKind
 from chalicelib.integrations.distributor import DistributorAccess, DistributorPlatform
 from chalicelib.integrations.httpjson import JsonClient, RateLimiter
 from chalicelib.jobs import service as jobs
+from chalicelib.jobs.service import INTERNAL_FAILURE
 from chalicelib.media.s3 import S3PhotoObjects
 from chalicelib.settings import resource_name
 from chalicelib.tables import MODELS
 from devstack.events import run_scheduled
 from devstack.photo_samples import jpeg, sample_image
+from tests.api import test_bonus_money as money
+from tests.api import test_imports as imports
 from tests.api.conftest import json_of
 from tests.api.test_photos import post_file
 from tests.boundary_faults import (
@@ -34,6 +37,7 @@ from tests.boundary_faults import (
     install,
     on_table,
     read_timeout,
+    s3_internal_error,
     slow_down,
     throttled,
 )
@@ -453,3 +457,95 @@ def test_a_sync_whose_upstream_times_out_fails_clearly_and_stores_nothing(
     assert job["status"] == "failed"
     assert "'distributor'" in job["errors"][0]
     assert wiring.sales_and_traffic().sales_of("aurora", "2026-11") == []
+
+
+# ---- bonus runs ---------------------------------------------------------------
+
+def test_a_publish_cut_off_while_posting_leaves_no_line_and_its_retry_posts_once(
+    desk, faults
+):
+    # given a final run with a compensation and a penalty for the dealer
+    placement = money._approved(desk, cost="100000.00", amount="80000.00")
+    late = money._late_submitted(desk, placement)
+    desk.step(placement, "report/decision", desk.manager,
+              decision="accept_with_penalty", reason="Опоздание",
+              version=late["version"])
+    money._program(desk)
+    closed: Any = money._close(desk)
+    assert closed.status_code == 200
+    run_id = money._run(desk, "final")
+    publish = f"/v1/bonus-runs/{run_id}/publish"
+    statement = f"/v1/bonus-runs/{run_id}/statements/{desk.dealer_code}"
+    faults.add(on_table(throttled("TransactWriteItems", times=None), "ledger"))
+
+    # when the dealer's ledger lines are throttled past the retries
+    cut_off = desk.call("POST", publish, desk.manager)
+    faults.clear()
+    budget_after_cut = money._by_channel(money._budget(desk))
+    run_after_cut = desk.ok("GET", f"/v1/bonus-runs/{run_id}", desk.manager)
+    dealer_sees = desk.call("GET", statement, desk.dealer)
+    retried = desk.ok("POST", publish, desk.manager)
+
+    # then neither line nor the run was published; the retry posts each once
+    assert_unavailable(cut_off)
+    assert budget_after_cut == {"outdoor": ("0", "0")}
+    assert run_after_cut["status"] == "completed"
+    assert dealer_sees.status_code == 404
+    assert retried["ledger_entries"] == 2
+    assert money._by_channel(money._budget(desk)) == {
+        "outdoor": ("40000.00", "0"), money.BONUS_CHANNEL: ("0", "5000.00")}
+
+
+# ---- creatives and imports ----------------------------------------------------
+
+def test_a_creative_registration_throttled_past_the_retries_stores_no_creative(
+    desk, faults
+):
+    body = {"title": "Летний баннер Aurora X5", "car_model": "X5",
+            "channel": "outdoor", "format": {"width": 1200, "height": 628},
+            "file": {"file_name": "Баннер лето 2026.jpg",
+                     "content_type": "image/jpeg", "size": 50_000}}
+    before = stored()
+    faults.add(on_table(throttled("PutItem", times=None), "creatives"))
+
+    registered = desk.call("POST", "/v1/creatives", desk.manager, body)
+    faults.clear()
+    listed = desk.ok("GET", "/v1/creatives", desk.manager)
+
+    assert_unavailable(registered)
+    # Only the brand's change counter moved (a gap its readers tolerate).
+    assert set(added(before, stored())) <= {"creative-changes"}
+    assert listed["items"] == []
+
+
+def test_an_import_start_throttled_past_the_retries_stores_no_import(desk, faults):
+    before = stored()
+    faults.add(on_table(throttled("PutItem", times=None), "imports"))
+
+    started = desk.call("POST", "/v1/imports", desk.manager,
+                        {"kind": "targets", "file_name": "plan-2026-11.xlsx"})
+
+    assert_unavailable(started)
+    assert added(before, stored()) == {}
+
+
+def test_an_import_whose_file_s3_cannot_serve_fails_its_job_and_stores_no_targets(
+    desk, faults
+):
+    reply = desk.ok("POST", "/v1/imports", desk.manager,
+                    {"kind": "targets", "file_name": "plan-2026-11.xlsx"},
+                    status=201)
+    imports.upload(reply, imports.xlsx([["dealer_code", "period", "units"],
+                                        ["AUR-MSK-01", "2026-11", 12]]))
+    imports.deliver_uploads()
+    faults.add(s3_internal_error("GetObject", times=None))
+
+    with pytest.raises(Exception) as raised:
+        imports.run_import(desk.client, desk.manager, reply["import_id"])
+    faults.clear()
+    found = desk.ok("GET", f"/v1/imports/{reply['import_id']}", desk.manager)
+    job = desk.ok("GET", f"/v1/jobs/{found['job_id']}", desk.manager)
+
+    assert "InternalError" in str(raised.value)
+    assert (job["status"], job["errors"]) == ("failed", [INTERNAL_FAILURE])
+    assert not wiring.targets().targets_of("aurora", "2026-11")
