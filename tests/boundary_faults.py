@@ -106,6 +106,7 @@ class FaultInjector:
                 return None
             fault.hits += 1
             self.injected[fault.kind] += 1
+            SESSION_INJECTED[fault.kind] += 1
         return fault.answer(request)
 
 
@@ -219,6 +220,8 @@ def _json_answer(status: int, body: dict[str, Any]) -> Answer:
 # ---- the patch -------------------------------------------------------------
 
 _current = threading.local()
+SESSION_INJECTED: Counter[str] = Counter()
+"""Faulted calls by kind over the whole test session (the report's figures)."""
 
 
 class _QuickWaits:

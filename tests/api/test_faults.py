@@ -30,6 +30,7 @@ from tests.api import test_imports as imports
 from tests.api.conftest import json_of
 from tests.api.test_photos import post_file
 from tests.boundary_faults import (
+    SESSION_INJECTED,
     FaultInjector,
     condition_failed,
     connection_lost,
@@ -49,6 +50,13 @@ JSON = {"Content-Type": "application/json"}
 PERIOD = "2026-05"
 # Tables a request writes as a side note, not as part of a change.
 BOOKKEEPING = {resource_name("idempotency")}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def figures() -> Iterator[None]:
+    """Prints the faults injected by kind (seen with `pytest -s`)."""
+    yield
+    print(f"\nfaults injected at the AWS boundary: {dict(SESSION_INJECTED)}")
 
 
 @pytest.fixture
