@@ -142,6 +142,26 @@ def test_a_placement_throttled_past_the_retries_is_a_503_and_stores_nothing(
     assert added(before, stored()) == {}
 
 
+def test_a_503_placement_retried_with_its_idempotency_key_is_created_once(
+    desk, faults
+):
+    headers = {**desk.dealer, "Idempotency-Key": "mobile-retry-1"}
+    fault = faults.add(throttled("TransactWriteItems", times=None))
+
+    first = desk.call("POST", "/v1/placements", headers, placement_body(desk))
+    fault.times = 0
+    second = desk.call("POST", "/v1/placements", headers, placement_body(desk))
+    third = desk.call("POST", "/v1/placements", headers, placement_body(desk))
+    listed = desk.ok("GET", f"/v1/placements?dealer={desk.dealer_code}"
+                            f"&period={PERIOD}", desk.dealer)
+
+    assert_unavailable(first)
+    assert (second.status_code, third.status_code) == (201, 201), second.body
+    assert json_of(second) == json_of(third)
+    assert [p["placement_id"] for p in listed["items"]] == [
+        json_of(second)["placement_id"]]
+
+
 def test_a_submit_whose_transaction_is_cancelled_is_a_409_and_reserves_nothing(
     desk, faults
 ):

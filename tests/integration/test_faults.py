@@ -8,6 +8,12 @@ The handlers are the app's own, called as the local event runner calls them
 (`devstack.events.deliver_batch`: batch size, `batchItemFailures`). Each
 queue's visibility timeout is set to zero here so that a failed message is
 received again at once instead of minutes later.
+
+Limitation: the good message beside the poison is one its handler finishes
+without a side effect (S3's test event, an empty notification, a batch of a
+run that is gone), so the test shows it is handled once and deleted, not
+what it changes; the photo and bonus flows under faults are in
+tests/api/test_faults.py.
 """
 
 import json
