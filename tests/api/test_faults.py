@@ -11,6 +11,7 @@ from typing import Any
 
 import boto3
 import pytest
+import requests
 
 import app
 from chalicelib import resources, wiring
@@ -28,6 +29,7 @@ from devstack.photo_samples import jpeg, sample_image
 from tests.api import test_bonus_money as money
 from tests.api import test_imports as imports
 from tests.api.conftest import json_of
+from tests.api.test_creatives import run_uploads_queue
 from tests.api.test_photos import post_file
 from tests.boundary_faults import (
     SESSION_INJECTED,
@@ -526,17 +528,19 @@ def test_a_publish_cut_off_while_posting_leaves_no_line_and_its_retry_posts_once
 
 # ---- creatives and imports ----------------------------------------------------
 
-def test_a_creative_registration_throttled_past_the_retries_stores_no_creative(
-    desk, faults
-):
-    body = {"title": "Летний баннер Aurora X5", "car_model": "X5",
+CREATIVE = {"title": "Летний баннер Aurora X5", "car_model": "X5",
             "channel": "outdoor", "format": {"width": 1200, "height": 628},
             "file": {"file_name": "Баннер лето 2026.jpg",
                      "content_type": "image/jpeg", "size": 50_000}}
+
+
+def test_a_creative_registration_throttled_past_the_retries_stores_no_creative(
+    desk, faults
+):
     before = stored()
     faults.add(on_table(throttled("PutItem", times=None), "creatives"))
 
-    registered = desk.call("POST", "/v1/creatives", desk.manager, body)
+    registered = desk.call("POST", "/v1/creatives", desk.manager, CREATIVE)
     faults.clear()
     listed = desk.ok("GET", "/v1/creatives", desk.manager)
 
@@ -544,6 +548,32 @@ def test_a_creative_registration_throttled_past_the_retries_stores_no_creative(
     # Only the brand's change counter moved (a gap its readers tolerate).
     assert set(added(before, stored())) <= {"creative-changes"}
     assert listed["items"] == []
+
+
+def test_a_creative_whose_previews_s3_refuses_is_published_on_redelivery(
+    desk, faults
+):
+    sqs = boto3.client("sqs")
+    url = sqs.get_queue_url(QueueName=resources.CREATIVE_UPLOADS.name)["QueueUrl"]
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "1"})
+    registered = desk.ok("POST", "/v1/creatives", desk.manager, CREATIVE, status=201)
+    creative_path = f"/v1/creatives/{registered['creative']['creative_id']}"
+    form = registered["upload"]
+    posted = requests.post(form["url"], data=form["fields"], timeout=10,
+                           files={"file": ("x.jpg", jpeg(sample_image("astronaut")),
+                                           "image/jpeg")})
+    assert posted.status_code in (200, 204)
+    faults.add(slow_down("PutObject", times=None))
+
+    run_uploads_queue()
+    while_failing = desk.ok("GET", creative_path, desk.manager)["status"]
+    faults.clear()
+    time.sleep(1.2)
+    run_uploads_queue()
+
+    assert faults.injected["S3 SlowDown"] == 3
+    assert while_failing == "pending"
+    assert desk.ok("GET", creative_path, desk.manager)["status"] == "published"
 
 
 def test_an_import_start_throttled_past_the_retries_stores_no_import(desk, faults):
