@@ -20,6 +20,7 @@ from chalicelib.access.schemas import (
 )
 from chalicelib.audit import service as audit
 from chalicelib.audit.schemas import AuditEntryReply, AuditPage, AuditQuery
+from chalicelib.aws_errors import is_transient
 from chalicelib.bonus import service as bonus
 from chalicelib.bonus.handlers import process_batch_messages
 from chalicelib.bonus.s3 import LINK_SECONDS
@@ -160,6 +161,7 @@ api = Api(
         identify=wiring.caller_of_token,
         idempotency=wiring.idempotency,
         web_origins=wiring.web_origins,
+        transient=is_transient,
     ),
 )
 

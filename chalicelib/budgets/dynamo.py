@@ -19,12 +19,17 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
     VersionAttribute,
 )
-from pynamodb.exceptions import PutError
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.budgets.model import Budget, BudgetStatus, EntryKind, LedgerEntry
 from chalicelib.dynamo import DecimalAttribute, save_versioned, table_meta
+from chalicelib.errors import StaleVersion
+
+MAX_TRANSACTION_ITEMS = 100
 
 
 class BudgetsByPeriod(GlobalSecondaryIndex["BudgetModel"]):
@@ -133,17 +138,43 @@ class DynamoLedger:
 
     def post(self, entries: list[LedgerEntry]) -> int:
         """Put each entry once; an entry already posted is left as it is.
-        Returns how many were new."""
-        posted = 0
+        A budget's new entries go in one transaction, so its balance shows
+        all of them or none, even when a write is cut off. Returns how many
+        were new."""
+        by_budget: dict[str, list[LedgerEntry]] = {}
         for entry in entries:
+            by_budget.setdefault(_budget_key(entry), []).append(entry)
+        return sum(self._post_together(key, group)
+                   for key, group in by_budget.items())
+
+    def _post_together(self, budget_key: str, group: list[LedgerEntry]) -> int:
+        for _attempt in range(3):
+            stored = LedgerEntryModel.query(budget_key, consistent_read=True,
+                                            attributes_to_get=["entry_id"])
+            posted = {item.entry_id for item in stored}
+            new = [entry for entry in group if entry.entry_id not in posted]
+            if not new:
+                return 0
             try:
-                ledger_item(entry).save(condition=entry_condition())
-            except PutError as exc:
-                if exc.cause_response_code != "ConditionalCheckFailedException":
+                # Limitation: a budget takes at most 100 new entries per
+                # transaction (DynamoDB's limit); beyond that, chunks are
+                # posted one after another and a cut-off can split them.
+                for start in range(0, len(new), MAX_TRANSACTION_ITEMS):
+                    self._transact(new[start:start + MAX_TRANSACTION_ITEMS])
+            except TransactWriteError as exc:
+                if exc.cause_response_code != "TransactionCanceledException":
                     raise
-                continue
-            posted += 1
-        return posted
+                continue  # another writer posted some of them: read again
+            return len(new)
+        raise StaleVersion(f"The ledger of {budget_key!r} kept changing.")
+
+    def _transact(self, entries: list[LedgerEntry]) -> None:
+        with TransactWrite(connection=self._connection()) as transaction:
+            for entry in entries:
+                transaction.save(ledger_item(entry), condition=entry_condition())
+
+    def _connection(self) -> Connection:
+        return Connection(region=LedgerEntryModel.Meta.region)
 
 
 def entry_condition() -> Any:
@@ -152,7 +183,7 @@ def entry_condition() -> Any:
 
 def ledger_item(entry: LedgerEntry) -> LedgerEntryModel:
     return LedgerEntryModel(
-        f"{entry.brand_id}#{entry.dealer_code}#{entry.period}",
+        _budget_key(entry),
         entry.entry_id,
         brand_period=f"{entry.brand_id}#{entry.period}",
         brand_id=entry.brand_id,
@@ -166,6 +197,10 @@ def ledger_item(entry: LedgerEntry) -> LedgerEntryModel:
         at=entry.at,
         placement_id=entry.placement_id,
     )
+
+
+def _budget_key(entry: LedgerEntry) -> str:
+    return f"{entry.brand_id}#{entry.dealer_code}#{entry.period}"
 
 
 def _ledger_entry(item: LedgerEntryModel) -> LedgerEntry:

@@ -70,6 +70,11 @@ def run_job(
     except DomainError as exc:
         return fail_job(jobs, clock, job, str(exc))
     except Exception:
+        # Limitation: AWS throttling a runner past botocore's retries also
+        # fails its job for good: SQS redelivers the message, but the job is
+        # no longer queued, so the redelivery does nothing and the manager
+        # starts the job again. Putting the job back in the queued state on
+        # such passing errors would let SQS retry it instead.
         # The poller sees the failure at once; the caller logs the trace.
         fail_job(jobs, clock, job, INTERNAL_FAILURE)
         raise

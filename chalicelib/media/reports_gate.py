@@ -9,6 +9,7 @@ from chalicelib.access.model import Caller
 from chalicelib.channels.model import ProofKind
 from chalicelib.media.model import PlacementForPhotos
 from chalicelib.placements import service as placements
+from chalicelib.placements.model import ReportNotFound
 from chalicelib.placements.service import Ports
 
 
@@ -38,8 +39,13 @@ class ReportsGate:
 
 def count_as_proof(ports: Ports, placement_id: str, photo_id: str,
                    proof: ProofKind = ProofKind.PHOTO) -> None:
-    """A processed image counts once towards its report's proof of its kind."""
-    placements.attach_proof(ports, placement_id, proof, photo_id)
+    """A processed image counts once towards its report's proof of its kind.
+    A placement without a report (cancelled since the upload was presigned)
+    has nothing to count it for: the photo stays stored and hashed."""
+    try:
+        placements.attach_proof(ports, placement_id, proof, photo_id)
+    except ReportNotFound:
+        return
 
 
 def reject_as_proof(

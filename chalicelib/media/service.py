@@ -217,6 +217,10 @@ def process_upload(
     if photo is None or photo.object_key != created.key:
         return "unknown_photo"
     if photo.status is not PhotoStatus.PENDING:
+        # A delivery cut off after the photo was stored processed (say,
+        # counting it as proof was throttled) is completed by this one.
+        if photo.status is PhotoStatus.PROCESSED:
+            accepted(photo)
         for flag in photo.flags:
             if flag.state is FlagState.UNDER_REVIEW:
                 flagged(photo, flag)

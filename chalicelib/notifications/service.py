@@ -17,6 +17,7 @@ from chalicelib.access.policy import Action, ensure_permitted
 from chalicelib.access.ports import UserRepository
 from chalicelib.audience import sees_region
 from chalicelib.clock import Clock
+from chalicelib.logs import logger
 from chalicelib.notification_prefs.kinds import Channel, NotificationKind
 from chalicelib.notification_prefs.ports import (
     PreferenceRepository,
@@ -55,8 +56,15 @@ class Delivery:
     templates: TemplateRepository
 
     def deliver(self, events: Iterable[Event]) -> None:
+        """Deliver events stored pending in the transaction of the change
+        that raised them. The change is stored by now: a delivery that fails
+        (AWS throttled the feed) is logged and left to `sweep_pending`, not
+        raised, or the client would retry a write that succeeded."""
         for event in events:
-            deliver_event(self, event)
+            try:
+                deliver_event(self, event)
+            except Exception:
+                logger.exception("event left for the sweep", event_id=event.event_id)
 
 
 @dataclass(frozen=True, slots=True)

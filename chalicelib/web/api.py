@@ -22,6 +22,7 @@ from chalicelib.web.errors import (
     error_response,
     json_response,
     rewrite_chalice_error,
+    unavailable_response,
 )
 from chalicelib.web.idempotency import MAX_KEY_LENGTH, IdempotencyGuard
 from chalicelib.web.messages import language_of
@@ -71,6 +72,8 @@ class Gateway:
     identify: Callable[[str], Caller]
     idempotency: Callable[[], IdempotencyGuard]
     web_origins: Callable[[], tuple[str, ...]]
+    transient: Callable[[BaseException], bool] = lambda _error: False
+    """Whether an unexpected error is AWS briefly unavailable (503, not 500)."""
 
 
 @dataclass
@@ -123,7 +126,11 @@ class Api:
             return self._answer(operation, view, request, uri_params)
         except DomainError as exc:
             return domain_error_response(exc, language)
-        except Exception:
+        except Exception as exc:
+            if self.gateway.transient(exc):
+                logger.warning("aws unavailable", operation=operation.name,
+                               exc_info=True)
+                return unavailable_response(language)
             logger.exception("unhandled error", operation=operation.name)
             return error_response(500, "internal_error", language)
 

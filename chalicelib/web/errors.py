@@ -36,6 +36,11 @@ CHALICE_CODES = {
 
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
 
+UNAVAILABLE_STATUS = 503
+RETRY_AFTER_SECONDS = 5
+"""What a client waits before retrying a request AWS throttled: botocore
+has already retried it a few times within the request."""
+
 
 def status_of(error: errors.DomainError) -> int:
     for kind, status in STATUS_BY_KIND:
@@ -54,6 +59,17 @@ def error_response(
 
 def domain_error_response(error: errors.DomainError, language: str) -> Response:
     return error_response(status_of(error), error.code, language, error.details)
+
+
+def unavailable_response(language: str) -> Response:
+    """AWS throttled or dropped the request after botocore's retries: 503
+    with `Retry-After`, so the client tries again rather than reporting a
+    bug."""
+    details = {"retry_after_seconds": RETRY_AFTER_SECONDS}
+    response = error_response(UNAVAILABLE_STATUS, "service_unavailable", language,
+                              details)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def rewrite_chalice_error(response: Response, language: str) -> Response:

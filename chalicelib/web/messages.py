@@ -452,3 +452,15 @@ MESSAGES.update(
         },
     }
 )
+
+MESSAGES.update(
+    {
+        # AWS throttled the app or was briefly unreachable (chalicelib/aws_errors.py).
+        "service_unavailable": {
+            "ru": "Сервис временно перегружен; ничего не сохранено. Повторите"
+                  " через {retry_after_seconds} с.",
+            "en": "The service is briefly overloaded; nothing was stored. Retry"
+                  " in {retry_after_seconds} s.",
+        },
+    }
+)

@@ -20,6 +20,7 @@ ERROR_STATUSES = {
     "415": "Unsupported media type",
     "422": "Rule violated",
     "500": "Internal error",
+    "503": "AWS briefly unavailable: retry after Retry-After seconds",
 }
 
 
