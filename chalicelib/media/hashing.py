@@ -14,6 +14,7 @@ applied; palette, transparent, 16-bit, CMYK and other modes become one
 import hashlib
 import io
 import re
+import struct
 import warnings
 from datetime import datetime, timedelta
 
@@ -40,6 +41,10 @@ ACCEPTED_FORMATS = ("jpeg", "png", "webp")
 _PILLOW_FORMATS = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}
 CROP_KEEP = 0.9
 _FLAT_BLOCK = 64
+_DECODING_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error,
+                    IndexError, ZeroDivisionError)
+"""What Pillow's decoders raise on damaged files (a message retried on them
+would fail the same way each time, into the dead-letter queue)."""
 _PHASH_SIDE = 32  # imagehash.phash: hash_size 8 times highfreq_factor 4
 
 # The eight orientations of the dihedral group: as is, rotated by 90, 180 and
@@ -95,7 +100,11 @@ def fingerprint(
         raise UnreadablePhoto("unsupported_format", kind)
     image = _open(content, kind, max_pixels)
     width, height = image.size
-    taken = capture_time(image)
+    try:
+        # A PNG's EXIF may sit after its pixels: reading it decodes them.
+        taken = capture_time(image)
+    except _DECODING_ERRORS as exc:
+        raise UnreadablePhoto(_load_failure(exc)) from exc
     grey = normalised(image, draft=draft)
     return Fingerprint(
         **_hashes(grey),
@@ -116,7 +125,7 @@ def normalised(image: Image.Image, *, draft: bool = True) -> Image.Image:
         image.draft("L", (WORKING_SIDE, WORKING_SIDE))
     try:
         image.load()
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+    except _DECODING_ERRORS as exc:
         raise UnreadablePhoto(_load_failure(exc)) from exc
     # In place: a copy of a 50-megapixel image would be another 150 MB.
     ImageOps.exif_transpose(image, in_place=True)
@@ -190,7 +199,7 @@ def _open(content: bytes, kind: str, max_pixels: int) -> Image.Image:
             image = Image.open(io.BytesIO(content), formats=[_PILLOW_FORMATS[kind]])
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise UnreadablePhoto("too_many_pixels") from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+    except (UnidentifiedImageError, *_DECODING_ERRORS) as exc:
         raise UnreadablePhoto("corrupt") from exc
     width, height = image.size
     if width * height > max_pixels:
