@@ -69,12 +69,14 @@ def reads(role: str, code: str, period: str) -> list[tuple[str, str]]:
     if role != "analyst":  # the bonus checklist is no analyst's business
         common.append(("checklist", f"/v1/dealers/{code}/checklist?period={period}"))
     if role == "dealer_user":
-        return common + [
+        return [
+            *common,
             ("placements", f"/v1/placements?dealer={code}&period={period}"),
             ("budgets", f"/v1/dealers/{code}/budgets/{period}"),
             ("dealer", f"/v1/dealers/{code}"),
         ]
-    return common + [
+    return [
+        *common,
         ("placements", f"/v1/placements?period={period}&limit=50"),
         ("analytics", f"/v1/analytics/network?period={period}"),
         ("dealers", "/v1/dealers?limit=50"),
@@ -262,7 +264,8 @@ def summary(tally: Tally, uploads: Uploads, photos: list[dict], done: int,
             "planned": UPLOADS, "sent": len(uploads.photo_ids),
             "failed": len(uploads.failures),
             "processed": sum(photo["status"] == "processed" for photo in photos),
-            "lost": UPLOADS - sum(photo["status"] != "pending" for photo in photos),
+            "lost": len(uploads.photo_ids) - sum(photo["status"] != "pending"
+                                                 for photo in photos),
             "presign_and_post": percentiles(uploads.latencies)
             if uploads.latencies else {},
             "all_processed_after_seconds": round(all_seconds, 1),
