@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint seed bench clean synth layers package-check deploy FORCE
+.PHONY: run test lint seed bench load clean synth layers package-check deploy FORCE
 
 run: $(STAMP)
 	$(BIN)/dmm up
@@ -27,6 +27,15 @@ bench: $(STAMP)
 	  echo "# $$script" >&2; \
 	  PYTHONPATH=. $(BIN)/python "$$script" || exit 1; \
 	done
+
+# The bounded load test on a fresh local stack (tests/e2e/test_load.py); the
+# figures, measured on the emulator, land in build/load-report.json.
+load: $(STAMP)
+	@rm -f build/load-report.json; \
+	  PYTHONPATH=. $(BIN)/pytest tests/e2e/test_load.py -p no:logging; status=$$?; \
+	  if [ -f build/load-report.json ]; then \
+	    PYTHONPATH=. $(BIN)/python -c 'import json; from tests.e2e.test_load import render; print(render(json.load(open("build/load-report.json"))))'; \
+	  fi; exit $$status
 
 $(STAMP): requirements.txt requirements-dev.txt infra/requirements.txt pyproject.toml
 	@python=$$(scripts/find-python313) && \

@@ -18,6 +18,7 @@ from chalice.local import (
     LocalChalice,
     LocalDevServer,
     LocalGateway,
+    ThreadedHTTPServer,
 )
 
 from chalicelib import wiring
@@ -32,6 +33,13 @@ class ApiGateway(LocalGateway):
             return super().handle_request(method, path, headers, body)
         except ForbiddenError:
             return _route_not_found(headers)
+
+
+class BackloggedServer(ThreadedHTTPServer):
+    """socketserver listens with a backlog of 5: fifty clients connecting at
+    once (the load test, tests/e2e/test_load.py) overflow it."""
+
+    request_queue_size = 128
 
 
 class ApiRequestHandler(ChaliceRequestHandler):
@@ -53,7 +61,8 @@ def local_server(app: Chalice, host: str, port: int) -> LocalDevServer:
         # threads each see their own `current_request`.
         CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
         app.__class__ = CustomLocalChalice
-    return LocalDevServer(app, config, host, port, handler_cls=ApiRequestHandler)
+    return LocalDevServer(app, config, host, port, handler_cls=ApiRequestHandler,
+                          server_cls=BackloggedServer)
 
 
 def _route_not_found(headers: Any) -> dict[str, Any]:

@@ -7,7 +7,6 @@
    problem: all-or-nothing per file. Its result is the per-row report.
 """
 
-import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -27,7 +26,6 @@ from chalicelib.jobs.model import Job
 IMPORT_JOB = "file_import"
 MAX_FILE_BYTES = 20 * 1024 * 1024
 UPLOAD_LIFETIME = timedelta(minutes=15)
-_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 class UnsupportedFile(InvalidInput):
@@ -83,8 +81,10 @@ def start_import(imports: FileImports, slots: UploadSlots, clock: Clock,
         raise UnsupportedFile(file_name)
     now = clock()
     import_id = f"imp-{uuid.uuid4().hex}"
-    safe_name = _SAFE.sub("_", file_name)[-100:]
-    key = f"uploads/{caller.brand_id}/{import_id}/{safe_name}"
+    # The key is never made of the name (which stays data): `../`, `\\`,
+    # reserved names and look-alikes cannot reach it.
+    extension = "xlsx" if file_name.lower().endswith(".xlsx") else "csv"
+    key = f"uploads/{caller.brand_id}/{import_id}/upload.{extension}"
     record = FileImport(import_id, caller.brand_id, kind, file_name, key,
                         caller.user_id, now)
     saved = imports.save(record, expected_version=None)

@@ -10,7 +10,7 @@ from chalicelib.integrations.analytics import DealerSummary, NetworkView, Totals
 from chalicelib.integrations.exports import Export, manifest_key
 from chalicelib.integrations.model import LeadSource
 from chalicelib.integrations.sheets import ImportKind
-from chalicelib.web.schemas import Body, Reply
+from chalicelib.web.schemas import Body, FileName, Reply
 
 Period = Annotated[str, Field(pattern=r"^20\d{2}-(0[1-9]|1[0-2])$",
                               examples=["2026-11"])]
@@ -178,8 +178,8 @@ def _checklist(of: Totals | DealerSummary) -> dict[str, int]:
 
 class NewImport(Body):
     kind: ImportKind
-    file_name: str = Field(min_length=5, max_length=200,
-                           examples=["targets-2026-11.xlsx"])
+    file_name: FileName = Field(min_length=5, max_length=200,
+                                examples=["targets-2026-11.xlsx"])
 
 
 class UploadReply(Reply):

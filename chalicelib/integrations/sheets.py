@@ -8,6 +8,7 @@ The import applies a file only when it has no problem at all
 
 import csv
 import io
+import itertools
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,16 @@ from chalicelib.integrations.model import (
 )
 
 MAX_ROWS = 50_000
+MAX_READ_ROWS = 2 * MAX_ROWS
+"""Rows read at most, blank ones included: a sheet may declare a million
+empty rows in a few bytes."""
+MAX_COLUMNS = 32
+"""Columns read of each row (the widest kind has six): a sheet may declare
+16,384."""
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+"""What an xlsx may unpack to, all its parts together: 50,000 rows take about
+15 MB; a zip bomb of a few hundred KB unpacks to gigabytes."""
+MAX_PARTS = 1_000
 
 
 class ImportKind(StrEnum):
@@ -49,6 +60,11 @@ class Problem(StrEnum):
     MISSING_COLUMN = "missing_column"
     TOO_MANY_ROWS = "too_many_rows"
     UNREADABLE_FILE = "unreadable_file"
+    TOO_LARGE_UNPACKED = "too_large_unpacked"
+
+
+class _TooLargeUnpacked(ValueError):
+    """The xlsx would unpack to more than `MAX_UNPACKED_BYTES`."""
 
 
 @dataclass(slots=True)
@@ -72,8 +88,13 @@ def check_file(kind: ImportKind, file_name: str, body: bytes,
                known_dealers: frozenset[str]) -> Checked:
     checked = Checked(kind)
     try:
-        rows = list(_rows_of(file_name, body))
-    except (ValueError, KeyError, OSError, UnicodeDecodeError,
+        rows = list(itertools.islice(_rows_of(file_name, body), MAX_READ_ROWS + 1))
+    except _TooLargeUnpacked as exc:
+        checked.problems.append({"row": 0, "column": None,
+                                 "problem": Problem.TOO_LARGE_UNPACKED.value,
+                                 "value": str(exc)})
+        return checked
+    except (ValueError, KeyError, OSError, UnicodeDecodeError, EOFError,
             zipfile.BadZipFile) as exc:
         checked.problems.append({"row": 0, "column": None,
                                  "problem": Problem.UNREADABLE_FILE.value,
@@ -92,10 +113,10 @@ def check_file(kind: ImportKind, file_name: str, body: bytes,
                                  "value": None} for column in missing)
         return checked
     body_rows = [row for row in rows[1:] if any(_blank(c) is not None for c in row)]
-    if len(body_rows) > MAX_ROWS:
+    if len(body_rows) > MAX_ROWS or len(rows) > MAX_READ_ROWS:
         checked.problems.append({"row": MAX_ROWS + 2, "column": None,
                                  "problem": Problem.TOO_MANY_ROWS.value,
-                                 "value": len(body_rows)})
+                                 "value": max(len(body_rows), len(rows) - 1)})
         return checked
     seen: dict[tuple, int] = {}
     for number, row in enumerate(rows[1:], start=2):
@@ -125,9 +146,14 @@ def _rows_of(file_name: str, body: bytes) -> Iterator[tuple[Any, ...]]:
     if file_name.lower().endswith(".xlsx"):
         from openpyxl import load_workbook
 
+        _check_unpacked_size(body)
         book = load_workbook(io.BytesIO(body), read_only=True, data_only=True)
         try:
-            yield from book.worksheets[0].iter_rows(values_only=True)
+            sheet = book.worksheets[0]
+            # The sheet's own <dimension> may lie both ways: too small
+            # would drop rows silently, too large pads every row.
+            sheet.reset_dimensions()
+            yield from sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
         finally:
             book.close()
         return
@@ -137,6 +163,17 @@ def _rows_of(file_name: str, body: bytes) -> Iterator[tuple[Any, ...]]:
         "\n", 1)[0].count(",") else ","
     yield from (tuple(row) for row in csv.reader(io.StringIO(text),
                                                  delimiter=delimiter))
+
+
+def _check_unpacked_size(body: bytes) -> None:
+    """Refuse a zip bomb before anything unpacks it. The sizes the archive
+    declares bound what unpacking yields: Python's zipfile stops at the
+    declared size (and a short part fails its CRC check)."""
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        parts = archive.infolist()
+        unpacked = sum(part.file_size for part in parts)
+    if len(parts) > MAX_PARTS or unpacked > MAX_UNPACKED_BYTES:
+        raise _TooLargeUnpacked(f"{len(parts)} parts, {unpacked} bytes unpacked")
 
 
 def _figure(kind: ImportKind, cells: dict[str, Any],

@@ -17,14 +17,20 @@ from chalicelib.media.creatives import (
 from chalicelib.media.creatives_ports import DownloadCount, Link, UploadForm
 from chalicelib.media.creatives_service import NewFile
 from chalicelib.media.search import Criteria, Sort
-from chalicelib.web.schemas import Body, ListQuery, Reply, Text, Versioned
+from chalicelib.web.schemas import (
+    Body,
+    FileName,
+    ListQuery,
+    Reply,
+    Text,
+    Versioned,
+)
 
 PreviewLinks = Callable[[str], str]
 """A preview's object key to a link (the file store's `preview_link`)."""
 Tag = Annotated[str, Field(min_length=1, max_length=40)]
 Word = Annotated[str, Field(max_length=80)]
 ContentType = Annotated[str, Field(pattern=r"^[a-z]+/[a-z0-9.+-]{1,80}$")]
-FileName = Annotated[str, Field(min_length=1, max_length=255)]
 
 
 class FormatBody(Body):

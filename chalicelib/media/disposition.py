@@ -28,11 +28,13 @@ def attachment(file_name: str) -> str:
 
 
 def _cleaned(file_name: str) -> str:
-    """The name without control characters or path separators."""
+    """The name without control or format characters (the bidirectional
+    overrides that make `exe.jpg` read `gpj.exe`, zero-width marks) or path
+    separators."""
     kept = (
         "_" if char in _UNSAFE_IN_NAME else char
         for char in file_name
-        if unicodedata.category(char) != "Cc" or char in "\t"
+        if unicodedata.category(char) not in {"Cc", "Cf"} or char in "\t"
     )
     return "".join(kept).strip()
 

@@ -14,6 +14,7 @@ applied; palette, transparent, 16-bit, CMYK and other modes become one
 import hashlib
 import io
 import re
+import struct
 import warnings
 from datetime import datetime, timedelta
 
@@ -35,10 +36,19 @@ HASH_BITS = 64
 WORKING_SIDE = 256
 MAX_PIXELS = 50_000_000
 """Far below Pillow's decompression-bomb guard (about 179 million pixels),
-and above the 48-megapixel mode of current phones."""
+and above the 48-megapixel mode of current phones. A file under it is
+decoded whole: a 200 KB PNG of 7000x7000 peaks at 177 MB (grey), 365 MB
+(RGB) and 598 MB (16-bit) here, of the function's 1536 MB.
+# Limitation: a 7000x7000 RGBA PNG peaks at 785 MB, the copies of the
+# alpha compositing on white (tests/integration/test_hostile_files.py)."""
 ACCEPTED_FORMATS = ("jpeg", "png", "webp")
 _PILLOW_FORMATS = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}
 CROP_KEEP = 0.9
+_FLAT_BLOCK = 64
+_DECODING_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error,
+                    IndexError, ZeroDivisionError)
+"""What Pillow's decoders raise on damaged files (a message retried on them
+would fail the same way each time, into the dead-letter queue)."""
 _PHASH_SIDE = 32  # imagehash.phash: hash_size 8 times highfreq_factor 4
 
 # The eight orientations of the dihedral group: as is, rotated by 90, 180 and
@@ -94,7 +104,11 @@ def fingerprint(
         raise UnreadablePhoto("unsupported_format", kind)
     image = _open(content, kind, max_pixels)
     width, height = image.size
-    taken = capture_time(image)
+    try:
+        # A PNG's EXIF may sit after its pixels: reading it decodes them.
+        taken = capture_time(image)
+    except _DECODING_ERRORS as exc:
+        raise UnreadablePhoto(_load_failure(exc)) from exc
     grey = normalised(image, draft=draft)
     return Fingerprint(
         **_hashes(grey),
@@ -115,10 +129,11 @@ def normalised(image: Image.Image, *, draft: bool = True) -> Image.Image:
         image.draft("L", (WORKING_SIDE, WORKING_SIDE))
     try:
         image.load()
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+    except _DECODING_ERRORS as exc:
         raise UnreadablePhoto(_load_failure(exc)) from exc
-    upright = ImageOps.exif_transpose(image) or image
-    grey = without_borders(to_greyscale(upright))
+    # In place: a copy of a 50-megapixel image would be another 150 MB.
+    ImageOps.exif_transpose(image, in_place=True)
+    grey = without_borders(to_greyscale(image))
     grey.thumbnail((WORKING_SIDE, WORKING_SIDE), Image.Resampling.LANCZOS)
     return grey
 
@@ -137,7 +152,8 @@ def to_greyscale(image: Image.Image) -> Image.Image:
     if mode.startswith("I") or mode == "F":
         return _scaled_to_8_bits(image)
     if mode != "L":
-        return image.convert("RGB").convert("L")
+        rgb = image if mode == "RGB" else image.convert("RGB")
+        return rgb.convert("L")
     return image
 
 
@@ -145,7 +161,7 @@ def without_borders(grey: Image.Image) -> Image.Image:
     """The photo without flat bars along its edges (a screenshot's status and
     button bars, letterboxing): rows and columns at an edge where nearly every
     pixel has the edge's colour. Never cuts more than a third of a side."""
-    pixels = np.asarray(grey, dtype=np.int16)
+    pixels = np.asarray(grey)
     height, width = pixels.shape
     top = _flat_run(pixels)
     bottom = _flat_run(pixels[::-1])
@@ -187,7 +203,7 @@ def _open(content: bytes, kind: str, max_pixels: int) -> Image.Image:
             image = Image.open(io.BytesIO(content), formats=[_PILLOW_FORMATS[kind]])
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise UnreadablePhoto("too_many_pixels") from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+    except (UnidentifiedImageError, *_DECODING_ERRORS) as exc:
         raise UnreadablePhoto("corrupt") from exc
     width, height = image.size
     if width * height > max_pixels:
@@ -199,12 +215,17 @@ def _open(content: bytes, kind: str, max_pixels: int) -> Image.Image:
 
 def _flat_run(pixels: np.ndarray) -> int:
     """How many leading rows have at least 90 % of pixels near the first
-    row's median colour."""
+    row's median colour.
+
+    Read in blocks of rows, stopping at the first row that is not flat: a
+    whole 50-megapixel image in float64 at once would be 400 MB."""
     edge = np.median(pixels[0])
-    flat = (np.abs(pixels - edge) <= 16).mean(axis=1) >= 0.9
-    if not flat[0]:
-        return 0
-    return int(np.argmin(flat)) if not flat.all() else len(flat)
+    for start in range(0, len(pixels), _FLAT_BLOCK):
+        block = pixels[start:start + _FLAT_BLOCK].astype(np.int16)
+        flat = (np.abs(block - edge) <= 16).mean(axis=1) >= 0.9
+        if not flat.all():
+            return start + int(np.argmin(flat))
+    return len(pixels)
 
 
 def _load_failure(exc: Exception) -> str:
@@ -246,13 +267,18 @@ def _int(value: imagehash.ImageHash) -> int:
 
 
 def _scaled_to_8_bits(image: Image.Image) -> Image.Image:
-    pixels = np.asarray(image, dtype=np.float64)
+    # In place, one float64 copy: temporaries of a 50-megapixel image
+    # would be 400 MB each.
+    pixels = np.array(image, dtype=np.float64)
     top = 65535.0 if pixels.max(initial=0) > 255 else 255.0
     if image.mode == "F":
         low, high = pixels.min(initial=0), pixels.max(initial=1)
-        pixels, top = pixels - low, max(high - low, 1e-9)
-    scaled = np.clip(pixels * (255.0 / top), 0, 255).round().astype(np.uint8)
-    return Image.fromarray(scaled)
+        pixels -= low
+        top = max(high - low, 1e-9)
+    pixels *= 255.0 / top
+    np.clip(pixels, 0, 255, out=pixels)
+    np.round(pixels, out=pixels)
+    return Image.fromarray(pixels.astype(np.uint8))
 
 
 _EXIF_STAMP = re.compile(r"^(\d{4}):(\d{2}):(\d{2})[ T](\d{2}):(\d{2}):(\d{2})")

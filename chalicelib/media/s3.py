@@ -45,10 +45,15 @@ class S3PhotoObjects:
             raise
         return bytes(reply["Body"].read())
 
-    def link(self, key: str, expires_seconds: int) -> str:
+    def link(self, key: str, expires_seconds: int,
+             content_type: str | None = None) -> str:
+        """A presigned GET; `content_type` (the type read from the file's
+        signature) overrides the one the uploader declared."""
+        params = {"Bucket": self._bucket, "Key": key}
+        if content_type is not None:
+            params["ResponseContentType"] = content_type
         return str(self._client.generate_presigned_url(
-            "get_object", Params={"Bucket": self._bucket, "Key": key},
-            ExpiresIn=expires_seconds,
+            "get_object", Params=params, ExpiresIn=expires_seconds,
         ))
 
     def put(self, key: str, content: bytes, content_type: str) -> None:

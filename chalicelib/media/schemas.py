@@ -9,11 +9,11 @@ from chalicelib.channels.model import ProofKind
 from chalicelib.media.model import Flag, Outcome, Photo
 from chalicelib.media.reasons import reject_message
 from chalicelib.media.service import PhotoView, UploadTicket
-from chalicelib.web.schemas import Body, Reply
+from chalicelib.web.schemas import Body, FileName, Reply
 
 
 class NewPhoto(Body):
-    file_name: Annotated[str, Field(min_length=1, max_length=255)]
+    file_name: FileName
     content_type: Annotated[str, Field(min_length=3, max_length=100)]
     size: Annotated[int, Field(ge=1, description="Bytes the dealer will upload.")]
     proof: ProofKind = Field(

@@ -255,9 +255,11 @@ def process_upload(
     flags += _content_flags(photo, found, brand, dealers, clock)
 
     def processed(current: Photo) -> Photo:
+        # The content type read from the signature, not the one declared.
         done = current.changed(status=PhotoStatus.PROCESSED, uploaded_at=uploaded_at,
                                taken_at=stored.taken_at, sha256=found.sha256,
-                               hash_version=found.version)
+                               hash_version=found.version,
+                               content_type=f"image/{found.format}")
         for flag in flags:
             done = done.with_flag(flag)
         return done
@@ -294,12 +296,19 @@ def get_photo(
     if caller.role not in {Role.IMPORTER_ADMIN, Role.IMPORTER_MANAGER}:
         return PhotoView(photo=photo, shows_matches=False, links={})
     photo = _matches_in_scope(dealers, caller, photo)
-    links = {photo.photo_id: objects.link(photo.object_key, LINK_SECONDS)}
+    links = {photo.photo_id: _link(objects, photo)}
     for flag in photo.flags:
         other = photos.get(photo.brand_id, flag.match.photo_id) if flag.match else None
         if other is not None:
-            links[other.photo_id] = objects.link(other.object_key, LINK_SECONDS)
+            links[other.photo_id] = _link(objects, other)
     return PhotoView(photo=photo, shows_matches=True, links=links)
+
+
+def _link(objects: PhotoObjects, photo: Photo) -> str:
+    """Served as what the bytes are once processed (a PNG sent as
+    image/jpeg is image/png), as declared before."""
+    served = photo.content_type if photo.status is PhotoStatus.PROCESSED else None
+    return objects.link(photo.object_key, LINK_SECONDS, served)
 
 
 def _matches_in_scope(dealers: DealerRepository, caller: Caller, photo: Photo

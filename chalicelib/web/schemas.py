@@ -88,6 +88,18 @@ TimeZoneName = Annotated[
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 
 
+def _one_line(value: str) -> str:
+    if any(char in value for char in "\r\n\t\u2028\u2029"):
+        raise ValueError("a file name is one line")
+    return value
+
+
+FileName = Annotated[str, Field(min_length=1, max_length=255),
+                     AfterValidator(_one_line)]
+"""A file's name as its sender had it: data only (no object key is made of
+it), one line, no hidden characters (every Body refuses those)."""
+
+
 def _business_date(value: date) -> date:
     if not 2000 <= value.year <= 2099:
         raise ValueError("the date must lie between 2000 and 2099")

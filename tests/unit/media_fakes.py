@@ -67,8 +67,10 @@ class MemoryObjects:
         content = self.objects.get(key)
         return None if content is None else content[: max_bytes + 1]
 
-    def link(self, key: str, expires_seconds: int) -> str:
-        return f"http://photos.test/{key}?expires={expires_seconds}"
+    def link(self, key: str, expires_seconds: int,
+             content_type: str | None = None) -> str:
+        served = f"&type={content_type}" if content_type else ""
+        return f"http://photos.test/{key}?expires={expires_seconds}{served}"
 
 
 class MemoryBrands:
