@@ -195,7 +195,7 @@ def due_periods(world: World) -> Replay:
     published_program(world)
     world.clock.set(datetime(2026, 12, 7, 7, 0, tzinfo=UTC))
     return Replay([scheduled("close_due_periods", world.clock.now)],
-                  {"periods", "jobs", "queue dmm-test-jobs"})
+                  {"periods", "bonus-runs", "queue dmm-test-bonus-batches"})
 
 
 def stalled_runs(world: World) -> Replay:
