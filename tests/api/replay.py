@@ -40,6 +40,19 @@ NOT_COMPARED_FIELDS: dict[str | None, set[str]] = {
     # write that touches the dealer; its version guards racing refreshes and
     # so counts refreshes. Its content is compared.
     resource_name("dealer-summaries"): {"version"},
+    # A photo is written by its own processing and again by each later
+    # matching photo that flags it; in another order the same flags land in
+    # another number of writes. Its flags and status are compared.
+    resource_name("photos"): {"version"},
+}
+
+# Parts of stored text left out, by table: the Hamming distances a
+# near-duplicate flag records as evidence are measured from the photo
+# processed second (see the Limitation in chalicelib/media/matching.py), so
+# they follow the arrival order; the flag, its kind and both photos are
+# compared.
+_NOT_COMPARED_TEXT = {
+    resource_name("photos"): re.compile(r'(phash|dhash)_bits\\": \d+'),
 }
 
 # Ids made up while an event is handled (a job, an export): each world
@@ -115,7 +128,8 @@ def masked(value: Any, table: str | None = None) -> str:
                       default=str)
     for pattern, placeholder in _MINTED:
         text = pattern.sub(placeholder, text)
-    return text
+    evidence = _NOT_COMPARED_TEXT.get(table or "")
+    return evidence.sub(r"\1_bits: <bits>", text) if evidence else text
 
 
 def _comparable(value: Any) -> Any:
