@@ -199,7 +199,7 @@ class Emulator:
     def take_messages(self, queue: str) -> list[str]:
         """Every message waiting in `queue`, removed from it: the events."""
         url = self.sqs.get_queue_url(QueueName=queue)["QueueUrl"]
-        bodies = []
+        bodies: list[str] = []
         while True:
             reply = self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
                                              WaitTimeSeconds=0)
@@ -270,7 +270,7 @@ class Emulator:
     def _peek(self, queue: str) -> list[str]:
         """The bodies waiting in `queue`, left there (hidden for a while)."""
         url = self.sqs.get_queue_url(QueueName=queue)["QueueUrl"]
-        bodies = []
+        bodies: list[str] = []
         while True:
             reply = self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
                                              WaitTimeSeconds=0, VisibilityTimeout=600)

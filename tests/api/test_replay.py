@@ -27,6 +27,7 @@ from typing import Any
 import boto3
 import pytest
 import requests
+from chalice.app import SQSEventConfig
 from chalice.local import LambdaContext
 
 import app
@@ -36,6 +37,7 @@ from chalicelib.bonus.facts import ModelSales, PlacementFacts, ReportState
 from chalicelib.integrations.distributor import DistributorAccess, DistributorPlatform
 from chalicelib.jobs.model import JobStatus
 from chalicelib.media.s3 import S3PhotoObjects
+from chalicelib.settings import bucket_name, resource_name
 from devstack.photo_samples import jpeg, sample_image
 from tests.api import test_bonus as bonus_steps
 from tests.api.conftest import json_of
@@ -65,8 +67,8 @@ class Replay:
 
     events: list[Any]
     changes: set[str]
-    """Words that name parts (`table dmm-test-photos`, `mail`): each must be
-    in a changed part's name, so the case is not empty."""
+    """Words that name parts (`photo-hashes`, `queue(...)`, `mail`): each
+    must be in a changed part's name, so the case is not empty."""
 
 
 @dataclass
@@ -95,7 +97,8 @@ class World:
 def photos(world: World) -> Replay:
     """Three photos of two placements: a pair proving the first report, and
     the same picture again on the second (a duplicate to flag and tell)."""
-    wiring.use(photo_objects=S3PhotoObjects(boto3.client("s3"), "dmm-test-photos"))
+    wiring.use(photo_objects=S3PhotoObjects(boto3.client("s3"),
+                                              resources.PHOTOS.name))
     world.clock.set(datetime(2026, 5, 20, 9, 0, tzinfo=UTC))
     first = world.desk.approved(starts_on="2026-05-10", ends_on="2026-05-26")
     second = world.desk.approved(starts_on="2026-05-12", ends_on="2026-05-26")
@@ -135,7 +138,7 @@ def imports(world: World) -> Replay:
     upload_sheet(sales, b"dealer_code,model,date,units,revenue\n"
                         b"AUR-MSK-01,X5,2026-11-02,2,5400000.00\n")
     events = world.emulator.take_messages(resources.IMPORT_UPLOADS.name)
-    return Replay(events, {"imports", "jobs", "queue dmm-test-jobs"})
+    return Replay(events, {"imports", "jobs", queue("jobs")})
 
 
 def jobs(world: World) -> Replay:
@@ -154,7 +157,7 @@ def jobs(world: World) -> Replay:
     events = world.emulator.take_messages(resources.JOBS.name)
     assert len(events) == 3
     return Replay(events, {"jobs", "sales", "targets", "bonus",
-                           "queue dmm-test-bonus-batches"})
+                           queue("bonus-batches")})
 
 
 def bonus_batches(world: World) -> Replay:
@@ -167,7 +170,7 @@ def bonus_batches(world: World) -> Replay:
     deliver_all(world, "run_jobs", resources.JOBS.name)
     events = world.emulator.take_messages(resources.BONUS_BATCHES.name)
     assert len(events) >= 2
-    return Replay(events, {"bonus", "queue dmm-test-jobs"})
+    return Replay(events, {"bonus", queue("jobs")})
 
 
 def bi_exports(world: World) -> Replay:
@@ -176,7 +179,7 @@ def bi_exports(world: World) -> Replay:
     record_facts()
     world.post("/v1/exports", {"period": PERIOD}, 202)
     events = world.emulator.take_messages(resources.EXPORT_JOBS.name)
-    return Replay(events, {"exports", "jobs", "bucket dmm-test-bi"})
+    return Replay(events, {"exports", "jobs", f"bucket {bucket_name('bi')}"})
 
 
 def report_deadlines(world: World) -> Replay:
@@ -195,7 +198,7 @@ def due_periods(world: World) -> Replay:
     published_program(world)
     world.clock.set(datetime(2026, 12, 7, 7, 0, tzinfo=UTC))
     return Replay([scheduled("close_due_periods", world.clock.now)],
-                  {"periods", "bonus-runs", "queue dmm-test-bonus-batches"})
+                  {"periods", "bonus-runs", queue("bonus-batches")})
 
 
 def stalled_runs(world: World) -> Replay:
@@ -227,13 +230,13 @@ def abandoned_jobs(world: World) -> Replay:
 def nightly_syncs(world: World) -> Replay:
     world.clock.set(datetime(2026, 12, 4, 1, 0, tzinfo=UTC))
     return Replay([scheduled("nightly_syncs", world.clock.now)],
-                  {"jobs", "queue dmm-test-jobs"})
+                  {"jobs", queue("jobs")})
 
 
 def nightly_exports(world: World) -> Replay:
     world.clock.set(datetime(2026, 12, 4, 4, 0, tzinfo=UTC))
     return Replay([scheduled("nightly_exports", world.clock.now)],
-                  {"exports", "queue dmm-test-export-jobs"})
+                  {"exports", queue("export-jobs")})
 
 
 def webhooks(world: World) -> Replay:
@@ -303,8 +306,10 @@ def test_events_delivered_three_times_shuffled_leave_what_one_delivery_leaves(
 def observe_delivery(world: World, handler: str, kind: str, events: list[Any]
                      ) -> State:
     mail_before = len(world.emulator.mail())
-    deliver = {"queue": deliver_messages, "schedule": deliver_schedule,
-               "webhook": deliver_webhooks}[kind]
+    deliverers: dict[str, Callable[[World, str, list[Any]], None]] = {
+        "queue": deliver_messages, "schedule": deliver_schedule,
+        "webhook": deliver_webhooks}
+    deliver = deliverers[kind]
     deliver(world, handler, events)
     return world.emulator.observe(mail_before)
 
@@ -346,7 +351,8 @@ def deliver_all(world: World, handler: str, queue: str) -> None:
 
 
 def sqs_record(message_id: str, body: str, handler: str) -> dict[str, Any]:
-    queue = next(c.queue for c in app.app.event_sources if c.name == handler)
+    queue = next(c.queue for c in app.app.event_sources
+                 if isinstance(c, SQSEventConfig) and c.name == handler)
     return {"messageId": message_id, "receiptHandle": f"handle-{message_id}",
             "body": body, "attributes": {"ApproximateReceiveCount": "1"},
             "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
@@ -406,6 +412,11 @@ def record_facts() -> None:
                                Decimal("400000"))
     recorder.record_sales("aurora", PERIOD, "AUR-KGD-02",
                           [ModelSales("Aurora X5", 12, Decimal("36000000"))], 10)
+
+
+def queue(kind: str) -> str:
+    """The name of a queue's part of the state."""
+    return f"queue {resource_name(kind)}"
 
 
 def json_of_ok(reply: Any) -> Any:
