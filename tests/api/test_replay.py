@@ -21,7 +21,7 @@ moto's SES accepted (see tests/api/replay.py for what is masked, and why).
 
 import json
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -32,6 +32,7 @@ import pytest
 import requests
 from chalice.app import SQSEventConfig
 from chalice.local import LambdaContext
+from chalice.test import Client
 
 import app
 from chalicelib import resources, wiring
@@ -269,6 +270,30 @@ CASES: dict[str, Callable[[World], Replay]] = {
 
 
 # --- the tests ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seeded(emulator: str) -> dict[str, Any]:
+    """The demo brands loaded once for the module and saved: each case
+    starts from this world put back, not from a new seed."""
+    from devstack import bootstrap
+    from devstack.seed import seed
+
+    requests.post(f"{emulator}/moto-api/reset", timeout=10).raise_for_status()
+    bootstrap.create_all()
+    wiring.reset()
+    seed()
+    return Emulator().save()
+
+
+@pytest.fixture
+def client(seeded: dict[str, Any]) -> Iterator[Client]:
+    """The app's test client on the seeded world (shadows tests/api's)."""
+    Emulator().put_back(seeded)
+    wiring.reset()
+    with Client(app.app, stage_name="test") as test_client:
+        yield test_client
+    wiring.reset()
 
 
 def test_every_event_handler_has_a_replay_case():
