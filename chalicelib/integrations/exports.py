@@ -15,13 +15,13 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from chalicelib.access.model import Caller
 from chalicelib.access.policy import PERMISSIONS, Action, ensure_permitted
 from chalicelib.clock import Clock
-from chalicelib.errors import NotFound, StaleVersion
+from chalicelib.errors import AlreadyExists, NotFound, StaleVersion
 from chalicelib.integrations.bi_tables import (
     TABLES,
     ExportInputs,
@@ -93,15 +93,36 @@ def start_export(exports: Exports, start: Callable[[Export], Job], clock: Clock,
 
 
 def queue_export(exports: Exports, start: Callable[[Export], Job], clock: Clock,
-                 brand_id: str, started_by: str, period: str) -> Export:
-    """Also what the nightly schedule and a published bonus run call."""
+                 brand_id: str, started_by: str, period: str,
+                 night: date | None = None) -> Export:
+    """Also what the nightly schedule and a published bonus run call.
+
+    The nightly export of `night` has an id that follows from the night, so
+    a redelivered schedule finds it and queues nothing more.
+    """
     now = clock()
-    export_id = f"exp-{now.strftime('%Y%m%dT%H%M%S%f')}-{uuid.uuid4().hex[:8]}"
-    export = exports.save(Export(export_id, brand_id, checked_period(period),
-                                 started_by, now), expected_version=None)
+    export_id = (_nightly_id(brand_id, period, night) if night
+                 else f"exp-{now.strftime('%Y%m%dT%H%M%S%f')}-{uuid.uuid4().hex[:8]}")
+    try:
+        export = exports.save(Export(export_id, brand_id, checked_period(period),
+                                     started_by, now), expected_version=None)
+    except AlreadyExists:
+        found = exports.get(brand_id, export_id)
+        if found is None:
+            raise
+        # Limitation: as for keyed jobs (chalicelib/jobs/service.py), a crash
+        # between this save and the job's start leaves the night's export
+        # queued without a job; the next night exports the period again.
+        return found
     job = start(export)
     # The job may already be running and have moved the export on.
     return changed(exports, export, job_id=job.job_id)
+
+
+def _nightly_id(brand_id: str, period: str, night: date) -> str:
+    # The night's date in the time prefix keeps ids in time order for lists.
+    key = uuid.uuid5(uuid.NAMESPACE_URL, f"dmm-export:{brand_id}:{period}:{night}")
+    return f"exp-{night.strftime('%Y%m%d')}T235959999999-{key.hex[:8]}"
 
 
 def changed(exports: Exports, export: Export, **changes: Any) -> Export:

@@ -72,9 +72,9 @@ class JobStarter:
     clock: Clock
 
     def start(self, brand_id: str, started_by: str, kind: str,
-              params: dict[str, Any]) -> Job:
+              params: dict[str, Any], once_key: str | None = None) -> Job:
         return jobs_service.start_job(self.jobs, self.queue, self.clock, brand_id,
-                                      started_by, kind, params)
+                                      started_by, kind, params, once_key)
 
 
 def start_sync(starter: JobStarter, caller: Caller, source: str, period: str) -> Job:
@@ -90,7 +90,8 @@ def start_nightly_syncs(
     clock: Clock,
 ) -> list[Job]:
     """One sync job per brand and source, for the period of yesterday in the
-    brand's time zone (the night after a month ends still syncs that month)."""
+    brand's time zone (the night after a month ends still syncs that month).
+    Once per night: a redelivered schedule starts no second job."""
     started = []
     for brand_id in brands.brand_ids():
         brand = brand_settings.get(brand_id)
@@ -101,7 +102,9 @@ def start_nightly_syncs(
         for source in Source:
             params = {"source": source.value, "period": period_of(yesterday),
                       "nightly": True}
-            started.append(starter.start(brand_id, "schedule", SYNC_JOB, params))
+            once = f"nightly-sync:{brand_id}:{source.value}:{yesterday.isoformat()}"
+            started.append(starter.start(brand_id, "schedule", SYNC_JOB, params,
+                                         once_key=once))
     return started
 
 
@@ -259,7 +262,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def start_nightly_exports(exports: Exports, start: Callable[[Export], Job],
                           brands: BrandIds, brand_settings: BrandRepository,
                           clock: Clock) -> list[Export]:
-    """After the night's syncs: each brand's period of yesterday, exported."""
+    """After the night's syncs: each brand's period of yesterday, exported,
+    once per night (a redelivered schedule starts no second export)."""
     started = []
     for brand_id in brands.brand_ids():
         brand = brand_settings.get(brand_id)
@@ -268,5 +272,5 @@ def start_nightly_exports(exports: Exports, start: Callable[[Export], Job],
         yesterday = (clock().astimezone(ZoneInfo(brand.time_zone))
                      - timedelta(days=1)).date()
         started.append(queue_export(exports, start, clock, brand_id, "schedule",
-                                    period_of(yesterday)))
+                                    period_of(yesterday), night=yesterday))
     return started

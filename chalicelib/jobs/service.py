@@ -7,7 +7,7 @@ from typing import Any
 
 from chalicelib.access.model import IMPORTER_ROLES, Caller
 from chalicelib.clock import Clock
-from chalicelib.errors import DomainError, StaleVersion
+from chalicelib.errors import AlreadyExists, DomainError, StaleVersion
 from chalicelib.jobs.model import Job, JobNotFound, JobStatus, UnknownJobKind
 from chalicelib.jobs.ports import JobQueue, JobRepository, JobRunner
 
@@ -25,10 +25,21 @@ def start_job(
     started_by: str,
     kind: str,
     params: dict[str, Any],
+    once_key: str | None = None,
 ) -> Job:
+    """Save a queued job and send it to its queue.
+
+    With `once_key` (what a scheduled start is the start of, e.g. a brand's
+    nightly sync of one day) the job id follows from the key, so a
+    redelivered schedule finds the job it started and starts nothing more.
+    """
+    if once_key is not None:
+        existing = jobs.get(job_id_of(once_key))
+        if existing is not None:
+            return existing
     now = clock()
     job = Job(
-        job_id=f"job-{uuid.uuid4().hex}",
+        job_id=job_id_of(once_key) if once_key else f"job-{uuid.uuid4().hex}",
         brand_id=brand_id,
         kind=kind,
         started_by=started_by,
@@ -36,9 +47,22 @@ def start_job(
         updated_at=now,
         params=params,
     )
-    saved = jobs.save(job, expected_version=None)
+    try:
+        saved = jobs.save(job, expected_version=None)
+    except AlreadyExists:
+        # A concurrent delivery of the same schedule saved it first and sends it.
+        return jobs.get(job.job_id) or job
+    # Limitation: a crash between this save and the send leaves a keyed job
+    # queued with no message; a redelivered schedule then finds it and sends
+    # nothing, so that night's job never runs and the next night's does.
+    # Closing the gap needs a sweep that resends jobs queued for too long.
     queue.send(saved.job_id)
     return saved
+
+
+def job_id_of(once_key: str) -> str:
+    """The id of the job started once for `once_key` (same shape as others)."""
+    return f"job-{uuid.uuid5(uuid.NAMESPACE_URL, f'dmm-job:{once_key}').hex}"
 
 
 def get_job(jobs: JobRepository, caller: Caller, job_id: str) -> Job:

@@ -163,6 +163,11 @@ class PhotoIndex:
         best.pop(exclude or "", None)
         return sorted(best.values(), key=_match_order)
 
+    # Limitation: the distances are measured one way, from the probe's eight
+    # orientations to the stored photo's views, so two near copies processed
+    # in the other order can record other bit counts on their flag (the same
+    # flag, on the same photo, naming the same match). Symmetric evidence
+    # would need every orientation of the stored photo kept in the index.
     def _near(
         self, probe: Fingerprint, thresholds: Thresholds
     ) -> dict[str, tuple[int, int]]:

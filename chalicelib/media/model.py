@@ -187,10 +187,13 @@ class Photo:
 
     def with_flag(self, flag: Flag) -> "Photo":
         """The photo with `flag` added, unless one of the same kind and match
-        is already there (redelivered events add nothing)."""
+        is already there (redelivered events add nothing). Flags are kept in
+        the order they were raised, then by kind and match, so the stored
+        photo does not depend on the order its events arrived in."""
         if any(existing.key == flag.key for existing in self.flags):
             return self
-        return self.changed(flags=(*self.flags, flag))
+        flags = sorted((*self.flags, flag), key=lambda f: (f.raised_at, f.key))
+        return self.changed(flags=tuple(flags))
 
     def flag(self, kind: FlagKind) -> Flag | None:
         """The flag of `kind` awaiting a decision first, else the latest."""

@@ -377,11 +377,14 @@ class Report:
         return self._with(**changes)
 
     def with_proof(self, kind: ProofKind, proof_id: str) -> "Report":
-        """Adding the same proof twice keeps one (uploads are redelivered)."""
+        """Adding the same proof twice keeps one (uploads are redelivered).
+        Proofs are kept sorted: a report does not depend on the order its
+        uploads were processed in."""
         present = self.proofs.get(kind, ())
         if proof_id in present or proof_id in self.rejected_photos:
             return self
-        return replace(self, proofs={**self.proofs, kind: (*present, proof_id)})
+        kept = tuple(sorted((*present, proof_id)))
+        return replace(self, proofs={**self.proofs, kind: kept})
 
     def without_proof(self, kind: ProofKind, proof_id: str) -> "Report":
         present = self.proofs.get(kind, ())
