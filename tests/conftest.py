@@ -11,6 +11,7 @@ import socket
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -83,12 +84,23 @@ def aws(emulator: str) -> Iterator[str]:
     wiring.reset()
 
 
+_seeded: dict[str, Any] = {}
+"""The demo brands' items as `seed()` stored them, and its counts."""
+
+
 @pytest.fixture
 def demo(aws: str) -> dict[str, int]:
-    """The emulator with the demo brands loaded, as `make run` has them."""
+    """The emulator with the demo brands loaded, as `make run` has them.
+    Seeded once per test process, then copied back into the emptied tables."""
     from devstack.seed import seed
+    from tests import emulator as in_process
 
-    return seed()
+    if not _seeded:
+        _seeded["counts"] = seed()
+        _seeded["items"] = in_process.items()
+    else:
+        in_process.restore(_seeded["items"])
+    return dict(_seeded["counts"])
 
 
 

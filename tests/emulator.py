@@ -17,6 +17,7 @@ This leans on moto's in-memory models (pinned in requirements-dev.txt); an
 upgrade that renames them fails here loudly, not with leaked state.
 """
 
+import copy
 from collections import defaultdict
 from typing import Any
 
@@ -63,6 +64,20 @@ def empty() -> bool:
                 account.reset()
             service.clear()
     return True
+
+
+def items() -> dict[str, Any]:
+    """A copy of every table's items, to `restore` after a later `empty()`."""
+    return {name: copy.deepcopy(table.items) for backend in _regional("dynamodb")
+            for name, table in backend.tables.items()}
+
+
+def restore(saved: dict[str, Any]) -> None:
+    """Put back the items `items()` copied, into the tables of those names."""
+    for backend in _regional("dynamodb"):
+        for name, table in backend.tables.items():
+            if name in saved:
+                table.items = copy.deepcopy(saved[name])
 
 
 def _structure() -> object:
