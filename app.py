@@ -185,7 +185,7 @@ def docs_page(request: ApiRequest) -> Response:
 
 
 @api.route("/docs/assets/{name}", "GET", summary="Docs asset", public=True,
-           content_type="text/plain")
+           content_type=docs.MEDIA_TYPES)
 def docs_asset(request: ApiRequest, name: str) -> Response:
     found = docs.asset(name)
     if found is None:

@@ -97,7 +97,9 @@ def _responses(op: Operation, refs: dict) -> dict[str, Any]:
         schema = refs[(op.response, "validation")]
         success["content"] = {op.content_type: {"schema": schema}}
     elif op.content_type != "application/json":
-        success["content"] = {op.content_type: {"schema": {"type": "string"}}}
+        kinds = op.content_type
+        kinds = (kinds,) if isinstance(kinds, str) else kinds
+        success["content"] = {kind: {"schema": {"type": "string"}} for kind in kinds}
     error = {"application/json": {"schema": refs[(ErrorReply, "validation")]}}
     responses = {str(op.status): success}
     for status, description in ERROR_STATUSES.items():
