@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis.errors import Unsatisfiable
+from hypothesis.errors import Flaky, Unsatisfiable
 from schemathesis import Case, GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -36,7 +36,7 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.e2e.conftest import Stack, started_stack
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("schemathesis")]
+pytestmark = pytest.mark.e2e
 
 CHECKS = [
     not_a_server_error,
@@ -44,8 +44,9 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
-EXAMPLES = {GenerationMode.POSITIVE: 6, GenerationMode.NEGATIVE: 3}
-"""Per operation and role. 83 operations x 2 roles x 9 is ~1,500 requests."""
+EXAMPLES = {GenerationMode.POSITIVE: 3, GenerationMode.NEGATIVE: 2}
+"""Per operation and role (fewer when Hypothesis runs out of distinct
+inputs): 83 operations x 2 roles, ~900 requests with the known-path pass."""
 KNOWN_PATH_VALUES = {
     "code": "AUR-MSK-01",
     "period": "2026-12",
@@ -56,8 +57,8 @@ KNOWN_PATH_VALUES = {
 """Path values that exist in the demo brand: one more pass of inputs that fit
 the document uses them, so the requests get past 404 into the rules. The
 integration `source` stays generated: a known one would start syncs."""
-STATEFUL_SCENARIOS = 25
-STATEFUL_STEPS = 6
+STATEFUL_SCENARIOS = 20
+STATEFUL_STEPS = 10
 TIMEOUT_SECONDS = 30
 ROLES = {
     "importer admin": ("--role", "importer_admin", "--user", "aurora-admin-1"),
@@ -167,10 +168,11 @@ def chains(schema: Any, stack: Stack, headers: dict[str, str], tally: Tally,
     return Chains
 
 
-def test_every_operation_answers_generated_requests_as_documented_without_server_errors(
-        stack, schema, tokens):
+def every_operation(stack: Stack, schema: Any, tokens: dict[str, dict[str, str]]
+                    ) -> tuple[Tally, list[str]]:
+    """Each operation on its own, as each role; and where nothing is left
+    to break (no parameters, or only free text), the passes skipped."""
     tally, unsatisfiable = Tally(), []
-
     for result in schema.get_all_operations():
         operation = result.ok()
         known = {name: KNOWN_PATH_VALUES[name]
@@ -190,18 +192,34 @@ def test_every_operation_answers_generated_requests_as_documented_without_server
                 try:
                     run()
                 except Unsatisfiable:
-                    # Nothing to break: no parameters or body, or only free text.
                     unsatisfiable.append(where)
-    print(tally.report("stateless"),
-          f"({len(unsatisfiable)} operation-modes had no invalid input to send)")
-
-    assert tally.operations, "no operation was tried"
-    assert not tally.failures, "\n".join(f"{k}: {v}" for k, v in tally.failures.items())
+    return tally, unsatisfiable
 
 
-def test_chains_along_the_documents_links_answer_as_documented_without_server_errors(
+def along_links(stack: Stack, schema: Any, tokens: dict[str, dict[str, str]]
+                ) -> tuple[Tally, list[str]]:
+    """The state machine, as each role; and the roles whose run a replay cut
+    short."""
+    tally, cut_short = Tally(), []
+    for role, headers in tokens.items():
+        machine = chains(schema, stack, headers, tally, f"stateful as {role}")
+        try:
+            machine.run(settings=settings(
+                bounded(STATEFUL_SCENARIOS), stateful_step_count=STATEFUL_STEPS))
+        except Flaky:
+            # Hypothesis replays a prefix of steps and the live stack, which
+            # remembers the first run (a second create of the same code is
+            # 409), answers otherwise, so the rules on offer differ. Not an
+            # API failure: checks never raise here, they fill the tally.
+            # Schemathesis' own runner ends the scenario the same way.
+            cut_short.append(role)
+    return tally, cut_short
+
+
+def test_generated_requests_and_chains_along_links_answer_as_documented_without_500s(
         stack, schema, tokens):
-    tally = Tally()
+    # NOTE: one test, not two, so that pytest-xdist cannot spread them over
+    # two workers and boot this module's stack twice.
     links = [
         link
         for path in schema.raw_schema["paths"].values()
@@ -210,12 +228,15 @@ def test_chains_along_the_documents_links_answer_as_documented_without_server_er
         for link in response.get("links", {}).values()
     ]
 
-    for role, headers in tokens.items():
-        machine = chains(schema, stack, headers, tally, f"stateful as {role}")
-        machine.run(settings=settings(
-            bounded(STATEFUL_SCENARIOS), stateful_step_count=STATEFUL_STEPS))
-    print(tally.report("stateful"), f"({len(links)} links in the document)")
+    alone, unsatisfiable = every_operation(stack, schema, tokens)
+    chained, cut_short = along_links(stack, schema, tokens)
 
+    print(alone.report("stateless"),
+          f"({len(unsatisfiable)} operation passes had no invalid input to send)")
+    print(chained.report("stateful"), f"({len(links)} links in the document;",
+          f"cut short by a replay the stack answered otherwise: {cut_short or 'none'})")
+    assert len(alone.operations) == len(list(schema.get_all_operations()))
     assert links, "the document declares no links to chain"
-    assert tally.linked, "no step followed a link"
-    assert not tally.failures, "\n".join(f"{k}: {v}" for k, v in tally.failures.items())
+    assert chained.linked, "no step followed a link"
+    failures = {**alone.failures, **chained.failures}
+    assert not failures, "\n".join(f"{k}: {v}" for k, v in failures.items())
