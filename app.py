@@ -39,6 +39,7 @@ from chalicelib.bonus.schemas import (
     ProgramReply,
     ProgramUpdate,
     PublishedRun,
+    StatementAnswer,
     StatementQuery,
     StatementReply,
     VersionBody,
@@ -66,6 +67,7 @@ from chalicelib.integrations.schemas import (
     ImportReply,
     LeadSourceReply,
     LeadSourceUpdate,
+    NetworkAnswer,
     NetworkQuery,
     NetworkReply,
     NewExport,
@@ -183,7 +185,7 @@ def docs_page(request: ApiRequest) -> Response:
 
 
 @api.route("/docs/assets/{name}", "GET", summary="Docs asset", public=True,
-           content_type="text/plain")
+           content_type=docs.MEDIA_TYPES)
 def docs_asset(request: ApiRequest, name: str) -> Response:
     found = docs.asset(name)
     if found is None:
@@ -678,8 +680,8 @@ def export_bonus_run(request: ApiRequest, run_id: str) -> ExportLink:
 
 
 @api.route("/v1/bonus-runs/{run_id}/statements/{code}", "GET",
-           summary="One dealer's statement", query=StatementQuery,
-           response=StatementReply)
+           summary="One dealer's statement; `?format=xlsx` gives a link",
+           query=StatementQuery, response=StatementAnswer)
 def get_statement(request: ApiRequest, run_id: str, code: str) -> Any:
     query: StatementQuery = request.query
     ports = wiring.bonus()
@@ -979,8 +981,8 @@ def put_lead_source(request: ApiRequest, code: str) -> LeadSourceReply:
     return LeadSourceReply(dealer=dealer, lead_source=source)
 
 
-@api.route("/v1/analytics/network", "GET", summary="Network analytics of a period",
-           query=NetworkQuery, response=NetworkReply)
+@api.route("/v1/analytics/network", "GET", summary="Network analytics of a period; "
+           "`?format=xlsx` gives a link", query=NetworkQuery, response=NetworkAnswer)
 def network_analytics(request: ApiRequest) -> Any:
     query: NetworkQuery = request.query
     view = integrations.network_analytics(wiring.summaries(), request.caller,

@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from chalicelib.bonus.checklist import Checklist, ChecklistItem
 from chalicelib.bonus.engine import KpiResult, Line, Statement
@@ -297,3 +297,7 @@ class ChecklistReply(Reply):
                    takes_part=checklist.takes_part,
                    items=[ChecklistItemReply.of(item) for item in checklist.items],
                    estimate=estimate)
+
+
+class StatementAnswer(RootModel[StatementReply | ExportLink]):
+    """The statement, or with `?format=xlsx` a link to it as a workbook."""

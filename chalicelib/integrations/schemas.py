@@ -4,7 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from chalicelib.integrations.analytics import DealerSummary, NetworkView, Totals
 from chalicelib.integrations.exports import Export, manifest_key
@@ -224,3 +224,7 @@ class ExportReply(Reply):
 class ExportPage(Reply):
     items: list[ExportReply]
     next_cursor: str | None
+
+
+class NetworkAnswer(RootModel[NetworkReply | DownloadReply]):
+    """The analytics, or with `?format=xlsx` a link to them as a workbook."""

@@ -52,7 +52,8 @@ class Operation:
     status: int
     public: bool
     idempotent: bool
-    content_type: str = "application/json"
+    content_type: str | tuple[str, ...] = "application/json"
+    """The success reply's media type; several when it depends on the path."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +99,7 @@ class Api:
         status: int = 200,
         public: bool = False,
         idempotent: bool = False,
-        content_type: str = "application/json",
+        content_type: str | tuple[str, ...] = "application/json",
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def declare(view: Callable[..., Any]) -> Callable[..., Any]:
             operation = Operation(

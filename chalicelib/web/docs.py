@@ -14,6 +14,8 @@ ASSETS = {
     "swagger-ui.css": "text/css; charset=utf-8",
     "swagger-ui-bundle.js": "application/javascript; charset=utf-8",
 }
+MEDIA_TYPES = tuple(sorted({kind.split(";")[0] for kind in ASSETS.values()}))
+"""What the assets are served as, for the OpenAPI document."""
 
 PAGE = """<!doctype html>
 <html lang="en">

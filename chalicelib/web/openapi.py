@@ -33,6 +33,11 @@ def document(operations: list[Operation], title: str, version: str) -> dict[str,
     paths: dict[str, dict[str, Any]] = {}
     for op in operations:
         paths.setdefault(op.path, {})[op.method.lower()] = _operation(op, refs)
+    for op in operations:
+        links = _links(op, operations)
+        if links:
+            responses = paths[op.path][op.method.lower()]["responses"]
+            responses[str(op.status)]["links"] = links
     return {
         "openapi": "3.1.0",
         "info": {"title": title, "version": version},
@@ -92,7 +97,9 @@ def _responses(op: Operation, refs: dict) -> dict[str, Any]:
         schema = refs[(op.response, "validation")]
         success["content"] = {op.content_type: {"schema": schema}}
     elif op.content_type != "application/json":
-        success["content"] = {op.content_type: {"schema": {"type": "string"}}}
+        kinds = op.content_type
+        kinds = (kinds,) if isinstance(kinds, str) else kinds
+        success["content"] = {kind: {"schema": {"type": "string"}} for kind in kinds}
     error = {"application/json": {"schema": refs[(ErrorReply, "validation")]}}
     responses = {str(op.status): success}
     for status, description in ERROR_STATUSES.items():
@@ -102,10 +109,52 @@ def _responses(op: Operation, refs: dict) -> dict[str, Any]:
     return responses
 
 
+def _links(op: Operation, operations: list[Operation]) -> dict[str, Any]:
+    """OpenAPI links from a creating POST to the operations that take what it
+    created: an id of its reply (at the top or one object down) that names a
+    path parameter elsewhere, the other parameters from the POST's own path.
+    So a client, or a stateful test, can chain create -> read -> change."""
+    if op.method != "POST" or op.status not in (201, 202) or op.response is None:
+        return {}
+    own = set(_path_names(op.path))
+    links: dict[str, Any] = {}
+    for name, pointer in _id_pointers(op.response):
+        for target in operations:
+            names = _path_names(target.path)
+            if target is op or name not in names or not set(names) - {name} <= own:
+                continue
+            parameters = {
+                other: f"$request.path.{other}" for other in names if other != name
+            }
+            parameters[name] = f"$response.body#{pointer}"
+            links[f"{target.name}_by_{name}"] = {
+                "operationId": target.name,
+                "parameters": parameters,
+            }
+    return links
+
+
+def _id_pointers(model: type[BaseModel], prefix: str = "") -> list[tuple[str, str]]:
+    """(name, JSON pointer) of the ids in a reply: fields named `code` or
+    `*_id`, and those of the reply objects it holds directly."""
+    found = []
+    for name, info in model.model_fields.items():
+        kind = info.annotation
+        if name == "code" or name.endswith("_id"):
+            found.append((name, f"{prefix}/{name}"))
+        elif not prefix and isinstance(kind, type) and issubclass(kind, BaseModel):
+            found += _id_pointers(kind, f"/{name}")
+    return found
+
+
+def _path_names(path: str) -> list[str]:
+    return re.findall(r"{(\w+)}", path)
+
+
 def _path_parameters(path: str) -> list[dict[str, Any]]:
     return [
         {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-        for name in re.findall(r"{(\w+)}", path)
+        for name in _path_names(path)
     ]
 
 

@@ -13,8 +13,11 @@ from chalicelib.paging import DEFAULT_LIMIT, MAX_LIMIT
 # the interlinear annotation marks, and the bidirectional overrides
 # and isolates that make text display otherwise than it reads ("Trojan
 # source"). Letters of every script pass, right-to-left ones included.
-_HIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]")
+_HIDDEN_CLASS = (
+    r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb")
+_HIDDEN = re.compile(f"[{_HIDDEN_CLASS}]")
+PLAIN_TEXT_PATTERN = f"^[^{_HIDDEN_CLASS}]*$"
+"""The same rule for the OpenAPI document (ECMA 262 reads these escapes too)."""
 
 
 def plain_text(value: Any) -> Any:
@@ -32,11 +35,34 @@ def plain_text(value: Any) -> Any:
     return value
 
 
+def _document_plain_text(schema: dict[str, Any]) -> None:
+    """Say in a model's JSON schema what `plain_text` refuses: each free
+    string (and object key) gets PLAIN_TEXT_PATTERN."""
+    for prop in schema.get("properties", {}).values():
+        _mark_plain(prop)
+
+
+def _mark_plain(node: Any) -> None:
+    if not isinstance(node, dict) or "$ref" in node:
+        return
+    free = not {"pattern", "format", "enum", "const"} & set(node)
+    if node.get("type") == "string" and free:
+        node["pattern"] = PLAIN_TEXT_PATTERN
+    if node.get("type") == "object" and "additionalProperties" in node:
+        node.setdefault("propertyNames", {"pattern": PLAIN_TEXT_PATTERN})
+    for key in ("items", "additionalProperties"):
+        _mark_plain(node.get(key))
+    for key in ("anyOf", "oneOf", "allOf", "prefixItems"):
+        for item in node.get(key, []):
+            _mark_plain(item)
+
+
 class Body(BaseModel):
     """A JSON request body: exact types, no unknown fields, no control
     characters hidden in its text."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True,
+                              json_schema_extra=_document_plain_text)
 
     _plain = field_validator("*")(plain_text)
 
@@ -50,7 +76,7 @@ class Reply(BaseModel):
 class ListQuery(BaseModel):
     """Query parameters of every list (they arrive as strings)."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", json_schema_extra=_document_plain_text)
 
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
     cursor: str | None = Field(None, max_length=2048)
@@ -106,7 +132,8 @@ def _business_date(value: date) -> date:
     return value
 
 
-BusinessDate = Annotated[date, AfterValidator(_business_date)]
+BusinessDate = Annotated[date, AfterValidator(_business_date),
+                         Field(json_schema_extra={"pattern": r"^20\d{2}-"})]
 """A calendar date of this business: years 2000 to 2099, so that deadlines
 and periods computed from it never overflow."""
 DealerCode = Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9-]{1,31}$")]
