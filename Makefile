@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint seed bench load clean synth layers package-check deploy FORCE
+.PHONY: run test lint seed bench load reliability clean synth layers package-check deploy FORCE
 
 run: $(STAMP)
 	$(BIN)/dmm up
@@ -36,6 +36,15 @@ load: $(STAMP)
 	  if [ -f build/load-report.json ]; then \
 	    PYTHONPATH=. $(BIN)/python -c 'import json; from tests.e2e.test_load import render; print(render(json.load(open("build/load-report.json"))))'; \
 	  fi; exit $$status
+
+# The proof under bad input, faults and load (RELIABILITY.md), with tallies.
+PROOF := tests/e2e/test_schemathesis.py tests/api/test_authorization_matrix.py \
+  tests/api/test_replay.py tests/api/test_faults.py tests/integration/test_faults.py \
+  tests/unit/test_aws_errors.py tests/api/test_hostile_files.py \
+  tests/integration/test_hostile_files.py tests/e2e/test_hostile_http.py \
+  tests/api/test_hostile_input.py tests/api/test_errors.py tests/e2e/test_load.py
+reliability: $(STAMP)
+	$(BIN)/pytest -n 2 -rP $(PROOF)
 
 $(STAMP): requirements.txt requirements-dev.txt infra/requirements.txt pyproject.toml
 	@python=$$(scripts/find-python313) && \

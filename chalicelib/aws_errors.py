@@ -9,9 +9,9 @@ Only the web boundary asks; domain code never sees AWS errors.
 
 from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
 
-# The throttling codes botocore's standard retry mode knows, and DynamoDB's
-# transaction-level ones (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html).
-THROTTLING_CODES = frozenset({
+# The throttling and service-fault codes botocore's standard retry mode
+# retries, and DynamoDB's transaction-level ones.
+TRANSIENT_CODES = frozenset({
     "Throttling", "ThrottlingException", "ThrottledException",
     "RequestThrottledException", "TooManyRequestsException",
     "ProvisionedThroughputExceededException", "TransactionInProgressException",
@@ -57,4 +57,4 @@ def _passing(error: BaseException) -> bool:
         reasons = {str(reason.get("Code", "None"))
                    for reason in error.response.get("CancellationReasons", [])}
         return "ThrottlingError" in reasons and reasons <= PASSING_CANCELLATIONS
-    return code in THROTTLING_CODES or status >= 500
+    return code in TRANSIENT_CODES or status >= 500

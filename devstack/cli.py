@@ -12,6 +12,7 @@ import gc
 import importlib
 import json
 import signal
+import socket
 import sys
 import threading
 from typing import Any
@@ -62,6 +63,10 @@ def _up(args: argparse.Namespace) -> int:
     ports = local.Ports(api=args.port or defaults.api,
                         emulator=args.emulator_port or defaults.emulator)
     local.configure(ports)
+    if _taken(ports.api):
+        print(f"dmm up: port {ports.api} is in use (another `dmm up`?). Stop it, "
+              "or choose another with --port or DMM_API_PORT.", file=sys.stderr)
+        return 2
     from devstack import bootstrap, emulator, seed, server
     from devstack.events import EventRunner
 
@@ -116,7 +121,11 @@ def _job(args: argparse.Namespace) -> int:
     local.configure(local.Ports.from_env())
     from devstack.events import run_scheduled
 
-    result = run_scheduled(importlib.import_module("app"), args.name)
+    try:
+        result = run_scheduled(importlib.import_module("app"), args.name)
+    except LookupError as unknown:
+        print(f"dmm job: {unknown}", file=sys.stderr)
+        return 2
     print(json.dumps(result, ensure_ascii=False, default=str))
     return 0
 
@@ -130,6 +139,13 @@ def _photos(args: argparse.Namespace) -> int:
     counts = import_archive(args.brand, args.source, Path(args.manifest))
     print(json.dumps(counts))
     return 0
+
+
+def _taken(port: int) -> bool:
+    """Whether something already accepts connections on the API's port."""
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex((local.HOST, port)) == 0
 
 
 def _stop_on_signals(httpd: Any) -> None:

@@ -60,10 +60,9 @@ def find_user(
             if dealer_code and dealer_code not in user.dealer_codes:
                 continue
             return user
-    raise LookupError(
-        f"No demo user: {role.value} of brand {brand_id or 'any'}"
-        f" for dealer {dealer_code or 'any'}."
-    )
+    of_brand = f" of brand {brand_id}" if brand_id else ""
+    for_dealer = f" for dealer {dealer_code}" if dealer_code else ""
+    raise LookupError(f"No demo user: {role.value}{of_brand}{for_dealer}.")
 
 
 def _dealer(brand_id: str, row: dict[str, str]) -> Dealer:

@@ -17,18 +17,16 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-import boto3
 import pytest
 import requests
 from chalice.test import Client
 from PIL import Image
 
-from chalicelib import resources, wiring
+from chalicelib import wiring
 from chalicelib.bonus.facts import ModelSales
 from chalicelib.bonus.memory import FakeReadiness
 from chalicelib.media.model import Flag, FlagKind, FlagState
 from chalicelib.notifications.model import Notification
-from devstack.events import QueueSource, deliver_batch
 from devstack.keys import mint
 from tests.api.authorization_matrix import (
     DEALER_OF,
@@ -44,6 +42,8 @@ from tests.api.authorization_matrix import (
     path_params,
 )
 from tests.api.placements_helpers import FixedClock
+from tests.api.test_bonus import drain
+from tests.api.test_creatives import run_uploads_queue
 from tests.unit.bonus.conftest import STANDARD_PROGRAM
 
 JSON = {"Content-Type": "application/json"}
@@ -310,7 +310,7 @@ class _Builder:
         self.ok("POST", f"/v1/periods/{BONUS_PERIOD}/close", manager)
         job = self.ok("POST", "/v1/bonus-runs", manager,
                       {"period": BONUS_PERIOD, "kind": "final"}, 202)
-        _drain(app)
+        drain(app)
         finished = self.ok("GET", f"/v1/jobs/{job['job_id']}", manager)
         run_id = str(finished["result"]["run_id"])
         self.ok("POST", f"/v1/bonus-runs/{run_id}/publish", manager)
@@ -337,7 +337,7 @@ class _Builder:
                                files={"file": ("b.jpg", _jpeg(), "image/jpeg")},
                                timeout=10)
         assert posted.status_code in (200, 204)
-        _run_creative_uploads()
+        run_uploads_queue()
         self._set("creative_id", scope, registered["creative"]["creative_id"])
 
     def _survey(self, scope: str) -> None:
@@ -386,33 +386,6 @@ class _Builder:
                 created_at=datetime(2026, 5, 4, 9, 0, tzinfo=UTC))
             assert feed.add_once(notification)
             self.world.notifications[user_id] = notification.notification_id
-
-
-def _drain(app_module: Any) -> None:
-    sqs = boto3.client("sqs")
-    sources = [
-        (QueueSource("run_jobs", resources.JOBS.name, 1), app_module.run_jobs),
-        (QueueSource("run_bonus_batches", resources.BONUS_BATCHES.name, 5),
-         app_module.run_bonus_batches),
-    ]
-    for _ in range(50):
-        moved = 0
-        for source, handler in sources:
-            url = sqs.get_queue_url(QueueName=source.queue)["QueueUrl"]
-            moved += deliver_batch(sqs, url, source, handler, 0)
-        if not moved:
-            return
-
-
-def _run_creative_uploads() -> None:
-    import app
-
-    sqs = boto3.client("sqs")
-    queue = resources.CREATIVE_UPLOADS.name
-    url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
-    source = QueueSource("process_creative_uploads", queue, 5)
-    while deliver_batch(sqs, url, source, app.process_creative_uploads, 1):
-        pass
 
 
 def _jpeg() -> bytes:

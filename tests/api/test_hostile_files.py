@@ -11,13 +11,12 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 import pytest
 import requests
-from openpyxl import Workbook
 
 from chalicelib.access.model import Role
 from chalicelib.media.disposition import attachment
 from tests.api.conftest import json_of
 from tests.api.test_creatives import Library, run_uploads_queue
-from tests.api.test_imports import deliver_uploads, run_import, start, upload
+from tests.api.test_imports import deliver_uploads, run_import, start, upload, xlsx
 from tests.api.test_photos import KGD, ask, listed_placements, photos_bucket
 
 __all__ = ["listed_placements", "photos_bucket"]  # autouse fixtures, used here
@@ -206,15 +205,6 @@ def test_an_import_name_with_path_tricks_is_data_and_the_key_its_own(
         f"uploads/aurora/{body['import_id']}/upload.{extension}")
 
 
-def _xlsx(rows: list[list]) -> bytes:
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def _rewritten(workbook: bytes, part: str, change) -> bytes:
     source = zipfile.ZipFile(io.BytesIO(workbook))
     out = io.BytesIO()
@@ -233,7 +223,7 @@ SHEET = "xl/worksheets/sheet1.xml"
 def zip_bomb() -> bytes:
     """Under 1 MB packed, 300 MB unpacked (one XML comment of zeros)."""
     padding = b"<!--" + b"0" * 300_000_000 + b"-->"
-    return _rewritten(_xlsx(PLAN), SHEET,
+    return _rewritten(xlsx(PLAN), SHEET,
                       lambda xml: xml.replace(b"<sheetData>", b"<sheetData>" + padding))
 
 
@@ -243,7 +233,7 @@ def endless_sheet() -> bytes:
     def change(xml: bytes) -> bytes:
         last = b'<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row>'
         return xml.replace(b"</sheetData>", last + b"</sheetData>")
-    return _rewritten(_xlsx(PLAN), SHEET, change)
+    return _rewritten(xlsx(PLAN), SHEET, change)
 
 
 @pytest.mark.parametrize(("content", "problem"), [

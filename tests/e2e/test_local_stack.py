@@ -182,6 +182,25 @@ def test_scheduled_job_runs_on_demand_and_seeding_again_succeeds(stack):
     assert json.loads(seeded.stdout.strip().splitlines()[-1])["dealers"] >= 80
 
 
+def test_an_unknown_job_is_named_without_a_traceback(stack):
+    unknown = stack.dmm("job", "no_such_job", timeout=60)
+
+    assert unknown.returncode == 2
+    assert "No scheduled job 'no_such_job'" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
+
+
+def test_a_second_stack_on_a_port_in_use_stops_before_touching_anything(stack):
+    api_port = int(stack.url.rsplit(":", 1)[1])
+
+    second = stack.dmm("up", "--port", str(api_port), timeout=60)
+
+    assert second.returncode == 2
+    assert f"port {api_port} is in use" in second.stderr
+    assert "Traceback" not in second.stderr
+    assert requests.get(f"{stack.url}/openapi.json", timeout=10).status_code == 200
+
+
 def test_second_stack_on_the_same_emulator_starts_and_stops_cleanly(stack):
     api_port = free_port()
     second = start(api_port, stack.emulator_port)
