@@ -26,7 +26,12 @@ from chalicelib.access.tokens import (
 )
 from chalicelib.audit.dynamo import DynamoAuditLog
 from chalicelib.audit.ports import AuditLog
-from chalicelib.bonus.announcements import NotifiedStatements
+from chalicelib.bonus.announcements import (
+    STATEMENTS_JOB,
+    NotifiedStatements,
+    QueuedStatements,
+    statement_runner,
+)
 from chalicelib.bonus.dynamo import (
     DynamoBrandDirectory,
     DynamoPeriods,
@@ -229,7 +234,11 @@ def job_runners() -> dict[str, JobRunner]:
     """Job kinds and what runs them; each area adds its own kinds here."""
     from chalicelib.bonus import jobs as bonus_jobs
 
-    return {**bonus_jobs.runners(bonus), **integration_job_runners()}
+    def statements() -> NotifiedStatements:
+        return NotifiedStatements(notifier(), users())
+
+    return {**bonus_jobs.runners(bonus), **integration_job_runners(),
+            STATEMENTS_JOB: statement_runner(statements)}
 
 
 @_overridable
@@ -536,7 +545,7 @@ def bonus() -> BonusPorts:
         exports=S3Exports(_client("s3"), resources.EXPORTS.name),
         clock=clock(),
         directory=DynamoBrandDirectory(),
-        announcer=NotifiedStatements(notifier(), users()),
+        announcer=QueuedStatements(lambda *job: job_starter().start(*job)),
         on_published=bonus_run_published,
         on_completed=bonus_run_completed,
     )

@@ -156,7 +156,9 @@ def test_month_end_closes_runs_and_publishes_and_the_dealer_sees_why(
     assert dealer.get(f"/v1/bonus-runs/{run_id}").status_code == 404
 
     # when: the manager publishes it, and by mistake once more
+    publish_started = time.monotonic()
     published = manager.post(f"/v1/bonus-runs/{run_id}/publish")
+    record_property("publish_seconds", round(time.monotonic() - publish_started, 2))
     published_again = manager.post(f"/v1/bonus-runs/{run_id}/publish")
     statement = dealer.get(f"/v1/bonus-runs/{run_id}/statements/{KGD}")
     checklist = dealer.get(f"/v1/dealers/{KGD}/checklist", period=PERIOD)
