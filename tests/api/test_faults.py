@@ -526,6 +526,31 @@ def test_a_publish_cut_off_while_posting_leaves_no_line_and_its_retry_posts_once
         "outdoor": ("40000.00", "0"), money.BONUS_CHANNEL: ("0", "5000.00")}
 
 
+def test_a_program_publish_throttled_past_the_retries_is_a_503_not_a_stale_version(
+    desk, faults
+):
+    # given a draft program of the period
+    body = {"period": PERIOD, "name": "Май", "rules": money.PROGRAM}
+    program = desk.ok("POST", "/v1/programs", desk.manager, body, status=201)
+    publish = f"/v1/programs/{program['program_id']}/publish"
+    faults.add(throttled("TransactWriteItems", times=None))
+
+    # when its publication is throttled past botocore's retries, then loses
+    # a race to another writer, then goes through
+    cut_off = desk.call("POST", publish, desk.manager, {"version": program["version"]})
+    faults.clear()
+    faults.add(condition_failed(items=2))
+    raced = desk.call("POST", publish, desk.manager, {"version": program["version"]})
+    retried = desk.call("POST", publish, desk.manager, {"version": program["version"]})
+
+    # then the client is told to try again later, a lost race is still a
+    # 409, and the same version publishes
+    assert_unavailable(cut_off)
+    assert raced.status_code == 409, raced.body
+    assert json_of(raced)["code"] == "stale_version"
+    assert retried.status_code == 200, retried.body
+
+
 # ---- creatives and imports ----------------------------------------------------
 
 CREATIVE = {"title": "Летний баннер Aurora X5", "car_model": "X5",
