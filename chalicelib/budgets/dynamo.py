@@ -162,8 +162,8 @@ class DynamoLedger:
                 for start in range(0, len(new), MAX_TRANSACTION_ITEMS):
                     self._transact(new[start:start + MAX_TRANSACTION_ITEMS])
             except TransactWriteError as exc:
-                if exc.cause_response_code != "TransactionCanceledException":
-                    raise
+                if not _lost_race(exc):
+                    raise  # throttled or cut off: not another writer
                 continue  # another writer posted some of them: read again
             return len(new)
         raise StaleVersion(f"The ledger of {budget_key!r} kept changing.")
@@ -197,6 +197,14 @@ def ledger_item(entry: LedgerEntry) -> LedgerEntryModel:
         at=entry.at,
         placement_id=entry.placement_id,
     )
+
+
+def _lost_race(exc: TransactWriteError) -> bool:
+    """Whether the transaction was cancelled because an entry was already
+    there or being written, not for capacity (`ThrottlingError` reasons)."""
+    reasons = {reason.code for reason in exc.cancellation_reasons or [] if reason}
+    return (exc.cause_response_code == "TransactionCanceledException"
+            and bool(reasons & {"ConditionalCheckFailed", "TransactionConflict"}))
 
 
 def _budget_key(entry: LedgerEntry) -> str:
