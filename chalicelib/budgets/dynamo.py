@@ -141,10 +141,13 @@ class DynamoLedger:
         A budget's new entries go in one transaction, so its balance shows
         all of them or none, even when a write is cut off. Returns how many
         were new."""
-        by_budget: dict[str, list[LedgerEntry]] = {}
+        # An entry named twice is posted once (its first time): a transaction
+        # may not write one item twice.
+        by_budget: dict[str, dict[str, LedgerEntry]] = {}
         for entry in entries:
-            by_budget.setdefault(_budget_key(entry), []).append(entry)
-        return sum(self._post_together(key, group)
+            by_budget.setdefault(_budget_key(entry), {}).setdefault(entry.entry_id,
+                                                                    entry)
+        return sum(self._post_together(key, list(group.values()))
                    for key, group in by_budget.items())
 
     def _post_together(self, budget_key: str, group: list[LedgerEntry]) -> int:
