@@ -95,7 +95,7 @@ def check_file(kind: ImportKind, file_name: str, body: bytes,
                                  "value": str(exc)})
         return checked
     except (ValueError, KeyError, OSError, UnicodeDecodeError, EOFError,
-            zipfile.BadZipFile) as exc:
+            zipfile.BadZipFile, csv.Error) as exc:
         checked.problems.append({"row": 0, "column": None,
                                  "problem": Problem.UNREADABLE_FILE.value,
                                  "value": type(exc).__name__})

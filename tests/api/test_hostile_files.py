@@ -259,6 +259,26 @@ def test_a_hostile_workbook_fails_the_import_with_a_problem_and_applies_nothing(
     assert view["totals"]["sales_plan_units"] == 0
 
 
+@pytest.mark.parametrize("content", [
+    b"dealer_code,period,units\nAUR-MSK-01,2026-11,\"" + b"1" * 200_000 + b"\"\n",
+    # A stray quote: the rest of the file becomes one field.
+    b"dealer_code,period,units\nAUR-MSK-01,2026-11,\"12\n"
+    + b"AUR-MSK-02,2026-11,7\n" * 10_000,
+], ids=["field-of-200-KB", "unclosed-quote"])
+def test_a_csv_with_a_field_past_the_readers_limit_fails_the_import_with_a_problem(
+    client, auth, manager, content
+):
+    reply = json_of(start(client, manager, file_name="plan-2026-11.csv"))
+    upload(reply, content)
+
+    deliver_uploads()
+    job = run_import(client, manager, reply["import_id"])
+
+    assert job.status == "succeeded", job
+    assert job.result["applied"] is False
+    assert [p["problem"] for p in job.result["problems"]] == ["unreadable_file"]
+
+
 # --- deeply nested JSON into authenticated bodies ------------------------------
 
 
