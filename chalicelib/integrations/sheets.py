@@ -35,6 +35,12 @@ MAX_UNPACKED_BYTES = 64 * 1024 * 1024
 """What an xlsx may unpack to, all its parts together: 50,000 rows take about
 15 MB; a zip bomb of a few hundred KB unpacks to gigabytes."""
 MAX_PARTS = 1_000
+MAX_SIDE_PART_BYTES = 8 * 1024 * 1024
+"""What any part besides the worksheets may unpack to. openpyxl reads the
+shared strings whole before the first row: 60 MB of one-letter strings (a
+150 KB upload) took a minute and 220 MB, past a default Lambda's 128 MB and
+60 s. An import's strings (dealer codes, periods, models) repeat; 50,000
+rows of six unique strings each take about 8 MB."""
 
 
 class ImportKind(StrEnum):
@@ -174,6 +180,11 @@ def _check_unpacked_size(body: bytes) -> None:
         unpacked = sum(part.file_size for part in parts)
     if len(parts) > MAX_PARTS or unpacked > MAX_UNPACKED_BYTES:
         raise _TooLargeUnpacked(f"{len(parts)} parts, {unpacked} bytes unpacked")
+    for part in parts:
+        side = not part.filename.lower().startswith("xl/worksheets/")
+        if side and part.file_size > MAX_SIDE_PART_BYTES:
+            raise _TooLargeUnpacked(
+                f"{part.filename!r} unpacks to {part.file_size} bytes")
 
 
 def _figure(kind: ImportKind, cells: dict[str, Any],

@@ -236,12 +236,35 @@ def endless_sheet() -> bytes:
     return _rewritten(xlsx(PLAN), SHEET, change)
 
 
+def shared_strings_bomb() -> bytes:
+    """About 150 KB packed: 3.7 million one-letter shared strings (60 MB of
+    XML, under the whole file's limit) that openpyxl would read before the
+    first row, for a minute and 220 MB."""
+    strings = (b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/'
+               b'spreadsheetml/2006/main">' + b"<si><t>a</t></si>" * 3_700_000
+               + b"</sst>")
+    override = (b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>')
+    typed = _rewritten(xlsx(PLAN), "[Content_Types].xml",
+                       lambda xml: xml.replace(b"</Types>", override + b"</Types>"))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(typed)) as source, \
+            zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename != "xl/sharedStrings.xml":
+                target.writestr(info.filename, source.read(info.filename))
+        target.writestr("xl/sharedStrings.xml", strings)
+    return out.getvalue()
+
+
 @pytest.mark.parametrize(("content", "problem"), [
     (zip_bomb(), "too_large_unpacked"),
+    (shared_strings_bomb(), "too_large_unpacked"),
     (endless_sheet(), "too_many_rows"),
     (b"PK\x03\x04" + b"\x00" * 200, "unreadable_file"),
     (b"<html><body>not a workbook</body></html>", "unreadable_file"),
-], ids=["zip-bomb", "endless-sheet", "broken-zip", "html-as-xlsx"])
+], ids=["zip-bomb", "shared-strings-bomb", "endless-sheet", "broken-zip",
+        "html-as-xlsx"])
 def test_a_hostile_workbook_fails_the_import_with_a_problem_and_applies_nothing(
     client, auth, manager, content, problem
 ):
