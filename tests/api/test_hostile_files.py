@@ -257,14 +257,24 @@ def shared_strings_bomb() -> bytes:
     return out.getvalue()
 
 
+def wide_row() -> bytes:
+    """About 56 KB packed: one row of a million cells, which openpyxl holds
+    whole before it yields a cell (570 MB)."""
+    def change(xml: bytes) -> bytes:
+        row = b'<row r="3">' + b'<c t="n"><v>1</v></c>' * 1_000_000 + b"</row>"
+        return xml.replace(b"</sheetData>", row + b"</sheetData>")
+    return _rewritten(xlsx(PLAN), SHEET, change)
+
+
 @pytest.mark.parametrize(("content", "problem"), [
     (zip_bomb(), "too_large_unpacked"),
     (shared_strings_bomb(), "too_large_unpacked"),
+    (wide_row(), "too_large_unpacked"),
     (endless_sheet(), "too_many_rows"),
     (b"PK\x03\x04" + b"\x00" * 200, "unreadable_file"),
     (b"<html><body>not a workbook</body></html>", "unreadable_file"),
-], ids=["zip-bomb", "shared-strings-bomb", "endless-sheet", "broken-zip",
-        "html-as-xlsx"])
+], ids=["zip-bomb", "shared-strings-bomb", "wide-row", "endless-sheet",
+        "broken-zip", "html-as-xlsx"])
 def test_a_hostile_workbook_fails_the_import_with_a_problem_and_applies_nothing(
     client, auth, manager, content, problem
 ):
