@@ -7,7 +7,12 @@ again later, instead of a 500 that says the app is broken.
 Only the web boundary asks; domain code never sees AWS errors.
 """
 
-from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
+from botocore.exceptions import (
+    ClientError,
+    ConnectionError,
+    HTTPClientError,
+    IncompleteReadError,
+)
 
 # The throttling and service-fault codes botocore's standard retry mode
 # retries, and DynamoDB's transaction-level ones.
@@ -47,7 +52,8 @@ def _causes(error: BaseException) -> list[BaseException]:
 
 
 def _passing(error: BaseException) -> bool:
-    if isinstance(error, ConnectionError | HTTPClientError):
+    # IncompleteReadError: an S3 body cut off before its Content-Length.
+    if isinstance(error, ConnectionError | HTTPClientError | IncompleteReadError):
         return True
     if not isinstance(error, ClientError):
         return False

@@ -2,7 +2,11 @@
 domain answer: botocore errors built as botocore builds them."""
 
 import pytest
-from botocore.exceptions import ClientError, EndpointConnectionError
+from botocore.exceptions import (
+    ClientError,
+    EndpointConnectionError,
+    IncompleteReadError,
+)
 
 from chalicelib.aws_errors import is_transient
 
@@ -25,6 +29,7 @@ def cancelled(*reasons: str) -> ClientError:
     (client_error("InternalError", 500), True),
     (EndpointConnectionError(endpoint_url="http://127.0.0.1:1"), True),
     (cancelled("ThrottlingError", "None"), True),
+    (IncompleteReadError(actual_bytes=10, expected_bytes=100), True),
     (client_error("ConditionalCheckFailedException"), False),
     (cancelled("ConditionalCheckFailed", "None"), False),
     (cancelled("ThrottlingError", "ConditionalCheckFailed"), False),
