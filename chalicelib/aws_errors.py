@@ -45,8 +45,10 @@ def _causes(error: BaseException) -> list[BaseException]:
             continue
         seen.append(current)
         # PynamoDB keeps the botocore error as `cause`, besides `__cause__`.
+        # Not `__context__`: an error raised while handling a passing one
+        # (a bug in an `except` block) is not itself passing.
         wrapped = getattr(current, "cause", None)
-        pending += [current.__cause__, current.__context__,
+        pending += [current.__cause__,
                     wrapped if isinstance(wrapped, BaseException) else None]
     return seen
 

@@ -57,3 +57,16 @@ def test_a_passing_error_is_found_under_the_errors_raised_from_it():
 
     assert is_transient(caught)
     assert not is_transient(AdapterError("alone"))
+
+
+def test_a_bug_raised_while_handling_a_passing_error_is_not_passing():
+    try:
+        try:
+            raise client_error("ProvisionedThroughputExceededException")
+        except ClientError as exc:
+            exc.response["Missing"]["Key"]  # a bug in the handler
+    except KeyError as bug:
+        caught = bug
+
+    assert caught.__context__ is not None
+    assert not is_transient(caught)
