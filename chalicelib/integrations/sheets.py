@@ -32,6 +32,9 @@ empty rows in a few bytes."""
 MAX_COLUMNS = 32
 """Columns read of each row (the widest kind has six): a sheet may declare
 16,384."""
+MAX_LINE_SEPARATORS = 1_000
+"""Separators on one line of a CSV at most (the widest kind has six columns;
+a quoted comment may hold more)."""
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024
 """What an xlsx may unpack to, all its parts together: 50,000 rows take about
 15 MB; a zip bomb of a few hundred KB unpacks to gigabytes."""
@@ -170,8 +173,20 @@ def _rows_of(file_name: str, body: bytes) -> Iterator[tuple[Any, ...]]:
     # Russian Excel writes CSV with semicolons; others with commas.
     delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split(
         "\n", 1)[0].count(",") else ","
-    yield from (tuple(row) for row in csv.reader(io.StringIO(text),
-                                                 delimiter=delimiter))
+    _check_line_widths(text, delimiter)
+    # The columns read as of an xlsx: every row is kept until the end.
+    yield from (tuple(row[:MAX_COLUMNS])
+                for row in csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def _check_line_widths(text: str, delimiter: str) -> None:
+    """The csv reader builds a whole row before it is cut to MAX_COLUMNS:
+    19 MB of commas on one line took 280 MB. A line of more separators than
+    MAX_LINE_SEPARATORS is refused (counted as written, quoted or not)."""
+    for number, line in enumerate(io.StringIO(text), start=1):
+        if line.count(delimiter) > MAX_LINE_SEPARATORS:
+            raise ValueError(f"line {number} has over {MAX_LINE_SEPARATORS} "
+                             f"{delimiter!r} separators")
 
 
 def _check_unpacked_size(body: bytes) -> None:

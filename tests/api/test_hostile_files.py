@@ -297,8 +297,10 @@ def test_a_hostile_workbook_fails_the_import_with_a_problem_and_applies_nothing(
     # A stray quote: the rest of the file becomes one field.
     b"dealer_code,period,units\nAUR-MSK-01,2026-11,\"12\n"
     + b"AUR-MSK-02,2026-11,7\n" * 10_000,
-], ids=["field-of-200-KB", "unclosed-quote"])
-def test_a_csv_with_a_field_past_the_readers_limit_fails_the_import_with_a_problem(
+    # One line of a million separators: the reader would build a million fields.
+    b"dealer_code,period,units\nAUR-MSK-01,2026-11,12" + b"," * 1_000_000 + b"\n",
+], ids=["field-of-200-KB", "unclosed-quote", "million-separators"])
+def test_a_csv_past_the_readers_limits_fails_the_import_with_a_problem(
     client, auth, manager, content
 ):
     reply = json_of(start(client, manager, file_name="plan-2026-11.csv"))
