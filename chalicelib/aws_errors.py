@@ -7,7 +7,12 @@ again later, instead of a 500 that says the app is broken.
 Only the web boundary asks; domain code never sees AWS errors.
 """
 
-from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
+from botocore.exceptions import (
+    ClientError,
+    ConnectionError,
+    HTTPClientError,
+    IncompleteReadError,
+)
 
 # The throttling and service-fault codes botocore's standard retry mode
 # retries, and DynamoDB's transaction-level ones.
@@ -40,14 +45,17 @@ def _causes(error: BaseException) -> list[BaseException]:
             continue
         seen.append(current)
         # PynamoDB keeps the botocore error as `cause`, besides `__cause__`.
+        # Not `__context__`: an error raised while handling a passing one
+        # (a bug in an `except` block) is not itself passing.
         wrapped = getattr(current, "cause", None)
-        pending += [current.__cause__, current.__context__,
+        pending += [current.__cause__,
                     wrapped if isinstance(wrapped, BaseException) else None]
     return seen
 
 
 def _passing(error: BaseException) -> bool:
-    if isinstance(error, ConnectionError | HTTPClientError):
+    # IncompleteReadError: an S3 body cut off before its Content-Length.
+    if isinstance(error, ConnectionError | HTTPClientError | IncompleteReadError):
         return True
     if not isinstance(error, ClientError):
         return False

@@ -233,6 +233,8 @@ class DynamoPrograms:
                 transaction.update(pointer, actions=[
                     PeriodModel.program_id.set(program.program_id)])
         except TransactWriteError as exc:
+            if not _lost_race(exc):
+                raise  # throttling or a lost connection: not a changed program
             raise StaleVersion(
                 f"The program changed since version {expected_version!r}.",
                 version=expected_version) from exc
@@ -643,3 +645,10 @@ def _line(document: dict[str, Any]) -> Line:
 def _json(document: Any) -> str:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
+
+def _lost_race(exc: TransactWriteError) -> bool:
+    """Whether a transaction was cancelled because a condition did not hold
+    or another transaction wrote the same item, rather than for capacity."""
+    reasons = {reason.code for reason in exc.cancellation_reasons or [] if reason}
+    return (exc.cause_response_code == "TransactionCanceledException"
+            and bool(reasons & {"ConditionalCheckFailed", "TransactionConflict"}))

@@ -141,10 +141,13 @@ class DynamoLedger:
         A budget's new entries go in one transaction, so its balance shows
         all of them or none, even when a write is cut off. Returns how many
         were new."""
-        by_budget: dict[str, list[LedgerEntry]] = {}
+        # An entry named twice is posted once (its first time): a transaction
+        # may not write one item twice.
+        by_budget: dict[str, dict[str, LedgerEntry]] = {}
         for entry in entries:
-            by_budget.setdefault(_budget_key(entry), []).append(entry)
-        return sum(self._post_together(key, group)
+            by_budget.setdefault(_budget_key(entry), {}).setdefault(entry.entry_id,
+                                                                    entry)
+        return sum(self._post_together(key, list(group.values()))
                    for key, group in by_budget.items())
 
     def _post_together(self, budget_key: str, group: list[LedgerEntry]) -> int:
@@ -162,8 +165,8 @@ class DynamoLedger:
                 for start in range(0, len(new), MAX_TRANSACTION_ITEMS):
                     self._transact(new[start:start + MAX_TRANSACTION_ITEMS])
             except TransactWriteError as exc:
-                if exc.cause_response_code != "TransactionCanceledException":
-                    raise
+                if not _lost_race(exc):
+                    raise  # throttled or cut off: not another writer
                 continue  # another writer posted some of them: read again
             return len(new)
         raise StaleVersion(f"The ledger of {budget_key!r} kept changing.")
@@ -197,6 +200,14 @@ def ledger_item(entry: LedgerEntry) -> LedgerEntryModel:
         at=entry.at,
         placement_id=entry.placement_id,
     )
+
+
+def _lost_race(exc: TransactWriteError) -> bool:
+    """Whether the transaction was cancelled because an entry was already
+    there or being written, not for capacity (`ThrottlingError` reasons)."""
+    reasons = {reason.code for reason in exc.cancellation_reasons or [] if reason}
+    return (exc.cause_response_code == "TransactionCanceledException"
+            and bool(reasons & {"ConditionalCheckFailed", "TransactionConflict"}))
 
 
 def _budget_key(entry: LedgerEntry) -> str:

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
+from xml.parsers import expat
 
 from chalicelib.integrations.model import (
     PERIOD_PATTERN,
@@ -31,10 +32,21 @@ empty rows in a few bytes."""
 MAX_COLUMNS = 32
 """Columns read of each row (the widest kind has six): a sheet may declare
 16,384."""
+MAX_LINE_SEPARATORS = 1_000
+"""Separators on one line of a CSV at most (the widest kind has six columns;
+a quoted comment may hold more)."""
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024
 """What an xlsx may unpack to, all its parts together: 50,000 rows take about
 15 MB; a zip bomb of a few hundred KB unpacks to gigabytes."""
 MAX_PARTS = 1_000
+MAX_ROW_CELLS = 16_384
+"""Cells in one row at most: Excel's last column is XFD, the 16,384th."""
+MAX_SIDE_PART_BYTES = 8 * 1024 * 1024
+"""What any part besides the worksheets may unpack to. openpyxl reads the
+shared strings whole before the first row: 60 MB of one-letter strings (a
+150 KB upload) took a minute and 220 MB, past a default Lambda's 128 MB and
+60 s. An import's strings (dealer codes, periods, models) repeat; 50,000
+rows of six unique strings each take about 8 MB."""
 
 
 class ImportKind(StrEnum):
@@ -95,7 +107,7 @@ def check_file(kind: ImportKind, file_name: str, body: bytes,
                                  "value": str(exc)})
         return checked
     except (ValueError, KeyError, OSError, UnicodeDecodeError, EOFError,
-            zipfile.BadZipFile) as exc:
+            zipfile.BadZipFile, csv.Error, expat.ExpatError) as exc:
         checked.problems.append({"row": 0, "column": None,
                                  "problem": Problem.UNREADABLE_FILE.value,
                                  "value": type(exc).__name__})
@@ -161,8 +173,20 @@ def _rows_of(file_name: str, body: bytes) -> Iterator[tuple[Any, ...]]:
     # Russian Excel writes CSV with semicolons; others with commas.
     delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split(
         "\n", 1)[0].count(",") else ","
-    yield from (tuple(row) for row in csv.reader(io.StringIO(text),
-                                                 delimiter=delimiter))
+    _check_line_widths(text, delimiter)
+    # The columns read as of an xlsx: every row is kept until the end.
+    yield from (tuple(row[:MAX_COLUMNS])
+                for row in csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def _check_line_widths(text: str, delimiter: str) -> None:
+    """The csv reader builds a whole row before it is cut to MAX_COLUMNS:
+    19 MB of commas on one line took 280 MB. A line of more separators than
+    MAX_LINE_SEPARATORS is refused (counted as written, quoted or not)."""
+    for number, line in enumerate(io.StringIO(text), start=1):
+        if line.count(delimiter) > MAX_LINE_SEPARATORS:
+            raise ValueError(f"line {number} has over {MAX_LINE_SEPARATORS} "
+                             f"{delimiter!r} separators")
 
 
 def _check_unpacked_size(body: bytes) -> None:
@@ -174,6 +198,42 @@ def _check_unpacked_size(body: bytes) -> None:
         unpacked = sum(part.file_size for part in parts)
     if len(parts) > MAX_PARTS or unpacked > MAX_UNPACKED_BYTES:
         raise _TooLargeUnpacked(f"{len(parts)} parts, {unpacked} bytes unpacked")
+    for part in parts:
+        side = not part.filename.lower().startswith("xl/worksheets/")
+        if side and part.file_size > MAX_SIDE_PART_BYTES:
+            raise _TooLargeUnpacked(
+                f"{part.filename!r} unpacks to {part.file_size} bytes")
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        for part in parts:
+            name = part.filename.lower()
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                _check_row_widths(archive, part)
+
+
+def _check_row_widths(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:
+    """openpyxl holds a whole row before it hands out its first cells: one
+    row of a million cells (a 56 KB upload) took 570 MB. Count the cells of
+    each row with expat, which keeps no tree, and refuse a row wider than
+    Excel's own last column."""
+    cells = 0
+
+    def start(tag: str, _attributes: dict[str, str]) -> None:
+        nonlocal cells
+        local = tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
+        if local == "row":
+            cells = 0
+        elif local == "c":
+            cells += 1
+            if cells > MAX_ROW_CELLS:
+                raise _TooLargeUnpacked(
+                    f"a row of {part.filename!r} has over {MAX_ROW_CELLS} cells")
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = start
+    with archive.open(part) as stream:
+        while chunk := stream.read(1 << 20):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
 
 
 def _figure(kind: ImportKind, cells: dict[str, Any],

@@ -183,8 +183,12 @@ def update_placement(
     channel_id = changes.get("channel_id", placement.channel_id)
     mandatory = changes.get("mandatory", placement.mandatory)
     _check_terms(ports, caller.brand_id, channel_id, mandatory, currency)
-    _check_creative(ports, caller.brand_id, placement.dealer_code,
-                    changes.get("creative_id"))
+    # The creative the placement already names was checked when it was
+    # named; one that has since expired or left the dealer's audience does
+    # not block edits that send it back unchanged (a form sends every field).
+    if changes.get("creative_id") != placement.creative_id:
+        _check_creative(ports, caller.brand_id, placement.dealer_code,
+                        changes.get("creative_id"))
 
     now = ports.clock()
     edited = placement.edited(changes, now)

@@ -306,3 +306,34 @@ def test_a_placement_names_only_a_creative_its_dealer_sees(library):
     assert {json_of(r)["code"] for r in refused} == {"unknown_creative"}
     assert changed.status_code == 422
     assert [p["creative_id"] for p in listed] == [seen]
+
+
+def test_a_placement_keeps_its_creative_after_the_creative_leaves_its_audience(
+        library):
+    creative_id = library.publish(**FOR_STANDARD)
+    dealer = {**library.dealer(STANDARD_DEALER), "Content-Type": "application/json"}
+    starts_on = datetime.now(UTC).date() + timedelta(days=3)
+    body = {"dealer_code": STANDARD_DEALER, "channel_id": "outdoor",
+            "title": "Баннеры у салона", "starts_on": starts_on.isoformat(),
+            "ends_on": (starts_on + timedelta(days=5)).isoformat(),
+            "cost": {"amount": "40000.00", "currency": "RUB"},
+            "creative_id": creative_id}
+    placement = json_of(library.client.http.post("/v1/placements", headers=dealer,
+                                                 body=json.dumps(body)))
+    version = json_of(library.client.http.get(f"/v1/creatives/{creative_id}",
+                                              headers=library.manager))["version"]
+    narrowed = library.client.http.patch(
+        f"/v1/creatives/{creative_id}", headers=library.manager,
+        body=json.dumps({"version": version,
+                         "audience": {"kind": "category", "values": ["flagship"]}}))
+
+    # The dealer's form sends every field back, the creative unchanged.
+    retitled = library.client.http.patch(
+        f"/v1/placements/{placement['placement_id']}", headers=dealer,
+        body=json.dumps({"version": placement["version"], "title": "Баннеры у входа",
+                         "creative_id": creative_id}))
+
+    assert narrowed.status_code == 200, narrowed.body
+    assert retitled.status_code == 200, retitled.body
+    assert json_of(retitled)["title"] == "Баннеры у входа"
+    assert json_of(retitled)["creative_id"] == creative_id

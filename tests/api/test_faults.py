@@ -36,6 +36,7 @@ from tests.boundary_faults import (
     FaultInjector,
     condition_failed,
     connection_lost,
+    dynamodb_error,
     dynamodb_throttling,
     install,
     on_table,
@@ -524,6 +525,61 @@ def test_a_publish_cut_off_while_posting_leaves_no_line_and_its_retry_posts_once
     assert retried["ledger_entries"] == 2
     assert money._by_channel(money._budget(desk)) == {
         "outdoor": ("40000.00", "0"), money.BONUS_CHANNEL: ("0", "5000.00")}
+
+
+def test_a_publish_whose_ledger_transaction_is_cancelled_for_capacity_is_a_503(
+    desk, faults
+):
+    # given a final run with a compensation and a penalty for the dealer
+    placement = money._approved(desk, cost="100000.00", amount="80000.00")
+    late = money._late_submitted(desk, placement)
+    desk.step(placement, "report/decision", desk.manager,
+              decision="accept_with_penalty", reason="Опоздание",
+              version=late["version"])
+    money._program(desk)
+    assert money._close(desk).status_code == 200  # type: ignore[attr-defined]
+    run_id = money._run(desk, "final")
+    publish = f"/v1/bonus-runs/{run_id}/publish"
+    # DynamoDB cancels a transaction it throttles, reason by reason.
+    faults.add(on_table(dynamodb_error(
+        "TransactWriteItems", "TransactionCanceledException", times=None,
+        message="Transaction cancelled [ThrottlingError, None]",
+        CancellationReasons=[{"Code": "ThrottlingError"}, {"Code": "None"}]),
+        "ledger"))
+
+    # when every ledger transaction is cancelled for capacity
+    cut_off = desk.call("POST", publish, desk.manager)
+    faults.clear()
+    retried = desk.ok("POST", publish, desk.manager)
+
+    # then the client is told to try again, not that the ledger kept changing
+    assert_unavailable(cut_off)
+    assert retried["ledger_entries"] == 2
+
+
+def test_a_program_publish_throttled_past_the_retries_is_a_503_not_a_stale_version(
+    desk, faults
+):
+    # given a draft program of the period
+    body = {"period": PERIOD, "name": "Май", "rules": money.PROGRAM}
+    program = desk.ok("POST", "/v1/programs", desk.manager, body, status=201)
+    publish = f"/v1/programs/{program['program_id']}/publish"
+    faults.add(throttled("TransactWriteItems", times=None))
+
+    # when its publication is throttled past botocore's retries, then loses
+    # a race to another writer, then goes through
+    cut_off = desk.call("POST", publish, desk.manager, {"version": program["version"]})
+    faults.clear()
+    faults.add(condition_failed(items=2))
+    raced = desk.call("POST", publish, desk.manager, {"version": program["version"]})
+    retried = desk.call("POST", publish, desk.manager, {"version": program["version"]})
+
+    # then the client is told to try again later, a lost race is still a
+    # 409, and the same version publishes
+    assert_unavailable(cut_off)
+    assert raced.status_code == 409, raced.body
+    assert json_of(raced)["code"] == "stale_version"
+    assert retried.status_code == 200, retried.body
 
 
 # ---- creatives and imports ----------------------------------------------------

@@ -236,12 +236,45 @@ def endless_sheet() -> bytes:
     return _rewritten(xlsx(PLAN), SHEET, change)
 
 
+def shared_strings_bomb() -> bytes:
+    """About 150 KB packed: 3.7 million one-letter shared strings (60 MB of
+    XML, under the whole file's limit) that openpyxl would read before the
+    first row, for a minute and 220 MB."""
+    strings = (b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/'
+               b'spreadsheetml/2006/main">' + b"<si><t>a</t></si>" * 3_700_000
+               + b"</sst>")
+    override = (b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>')
+    typed = _rewritten(xlsx(PLAN), "[Content_Types].xml",
+                       lambda xml: xml.replace(b"</Types>", override + b"</Types>"))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(typed)) as source, \
+            zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename != "xl/sharedStrings.xml":
+                target.writestr(info.filename, source.read(info.filename))
+        target.writestr("xl/sharedStrings.xml", strings)
+    return out.getvalue()
+
+
+def wide_row() -> bytes:
+    """About 56 KB packed: one row of a million cells, which openpyxl holds
+    whole before it yields a cell (570 MB)."""
+    def change(xml: bytes) -> bytes:
+        row = b'<row r="3">' + b'<c t="n"><v>1</v></c>' * 1_000_000 + b"</row>"
+        return xml.replace(b"</sheetData>", row + b"</sheetData>")
+    return _rewritten(xlsx(PLAN), SHEET, change)
+
+
 @pytest.mark.parametrize(("content", "problem"), [
     (zip_bomb(), "too_large_unpacked"),
+    (shared_strings_bomb(), "too_large_unpacked"),
+    (wide_row(), "too_large_unpacked"),
     (endless_sheet(), "too_many_rows"),
     (b"PK\x03\x04" + b"\x00" * 200, "unreadable_file"),
     (b"<html><body>not a workbook</body></html>", "unreadable_file"),
-], ids=["zip-bomb", "endless-sheet", "broken-zip", "html-as-xlsx"])
+], ids=["zip-bomb", "shared-strings-bomb", "wide-row", "endless-sheet",
+        "broken-zip", "html-as-xlsx"])
 def test_a_hostile_workbook_fails_the_import_with_a_problem_and_applies_nothing(
     client, auth, manager, content, problem
 ):
@@ -257,6 +290,28 @@ def test_a_hostile_workbook_fails_the_import_with_a_problem_and_applies_nothing(
     view = json_of(client.http.get("/v1/analytics/network?period=2026-11",
                                    headers=auth(Role.ANALYST)))
     assert view["totals"]["sales_plan_units"] == 0
+
+
+@pytest.mark.parametrize("content", [
+    b"dealer_code,period,units\nAUR-MSK-01,2026-11,\"" + b"1" * 200_000 + b"\"\n",
+    # A stray quote: the rest of the file becomes one field.
+    b"dealer_code,period,units\nAUR-MSK-01,2026-11,\"12\n"
+    + b"AUR-MSK-02,2026-11,7\n" * 10_000,
+    # One line of a million separators: the reader would build a million fields.
+    b"dealer_code,period,units\nAUR-MSK-01,2026-11,12" + b"," * 1_000_000 + b"\n",
+], ids=["field-of-200-KB", "unclosed-quote", "million-separators"])
+def test_a_csv_past_the_readers_limits_fails_the_import_with_a_problem(
+    client, auth, manager, content
+):
+    reply = json_of(start(client, manager, file_name="plan-2026-11.csv"))
+    upload(reply, content)
+
+    deliver_uploads()
+    job = run_import(client, manager, reply["import_id"])
+
+    assert job.status == "succeeded", job
+    assert job.result["applied"] is False
+    assert [p["problem"] for p in job.result["problems"]] == ["unreadable_file"]
 
 
 # --- deeply nested JSON into authenticated bodies ------------------------------

@@ -2,7 +2,11 @@
 domain answer: botocore errors built as botocore builds them."""
 
 import pytest
-from botocore.exceptions import ClientError, EndpointConnectionError
+from botocore.exceptions import (
+    ClientError,
+    EndpointConnectionError,
+    IncompleteReadError,
+)
 
 from chalicelib.aws_errors import is_transient
 
@@ -25,6 +29,7 @@ def cancelled(*reasons: str) -> ClientError:
     (client_error("InternalError", 500), True),
     (EndpointConnectionError(endpoint_url="http://127.0.0.1:1"), True),
     (cancelled("ThrottlingError", "None"), True),
+    (IncompleteReadError(actual_bytes=10, expected_bytes=100), True),
     (client_error("ConditionalCheckFailedException"), False),
     (cancelled("ConditionalCheckFailed", "None"), False),
     (cancelled("ThrottlingError", "ConditionalCheckFailed"), False),
@@ -52,3 +57,16 @@ def test_a_passing_error_is_found_under_the_errors_raised_from_it():
 
     assert is_transient(caught)
     assert not is_transient(AdapterError("alone"))
+
+
+def test_a_bug_raised_while_handling_a_passing_error_is_not_passing():
+    try:
+        try:
+            raise client_error("ProvisionedThroughputExceededException")
+        except ClientError as exc:
+            exc.response["Missing"]["Key"]  # a bug in the handler
+    except KeyError as bug:
+        caught = bug
+
+    assert caught.__context__ is not None
+    assert not is_transient(caught)
