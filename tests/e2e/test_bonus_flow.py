@@ -230,11 +230,18 @@ def test_month_end_closes_runs_and_publishes_and_the_dealer_sees_why(
         for line in budget.json()["lines"] if Decimal(line["compensated"]["amount"])}
     assert set(compensated_by_channel) <= {"outdoor", "radio"}
 
-    # then: the network view shows the final bonus, and the BI bucket gets
-    # the month's statements, exported after the publication
-    view = manager.get("/v1/analytics/network", period=PERIOD).json()
-    kaliningrad = next(row for row in view["dealers"] if row["dealer"] == KGD)
-    assert kaliningrad["bonus_kind"] == "final"
+    # then: the network view shows the final bonus (a job refreshes it after
+    # the publication), and the BI bucket gets the month's statements,
+    # exported after the publication
+    def row_of_kaliningrad(view: dict[str, Any]) -> dict[str, Any]:
+        return next(row for row in view["dealers"] if row["dealer"] == KGD)
+
+    view = wait_for(lambda: manager.get("/v1/analytics/network", period=PERIOD).json(),
+                    lambda view: all(row["bonus_kind"] == "final"
+                                     for row in view["dealers"]),
+                    "the final bonus of every dealer in the network view",
+                    seconds=120)
+    kaliningrad = row_of_kaliningrad(view)
     assert Decimal(kaliningrad["bonus"]["amount"]) == statement_total
     assert Decimal(view["totals"]["bonus"]["amount"]) == Decimal(
         run["total"]["amount"])
