@@ -26,9 +26,10 @@ class Client:
         return requests.get(f"{self.url}{path}", params=params,
                             headers=self.headers, timeout=TIMEOUT_SECONDS)
 
-    def post(self, path: str, body: Any = None) -> requests.Response:
+    def post(self, path: str, body: Any = None,
+             timeout: float = TIMEOUT_SECONDS) -> requests.Response:
         return requests.post(f"{self.url}{path}", json=body, headers=self.headers,
-                             timeout=TIMEOUT_SECONDS)
+                             timeout=timeout)
 
     def put(self, path: str, body: Any) -> requests.Response:
         return requests.put(f"{self.url}{path}", json=body, headers=self.headers,
