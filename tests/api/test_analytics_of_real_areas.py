@@ -172,8 +172,12 @@ def test_publishing_a_final_run_queues_one_export_with_the_periods_data(
                               job_id) for job_id in queued_job_ids()]
 
     # then
-    assert [(job.kind, job.status, job.result["dealers"]) for job in refreshed
-            if job is not None] == [("analytics_refresh", "succeeded", 80)]
+    # (each publication hands its statements' notifications to a job; the
+    # notifier tells each user once)
+    assert sorted((job.kind, job.status, job.result["dealers"]) for job in refreshed
+                  if job is not None) == [("analytics_refresh", "succeeded", 80),
+                                          ("announce_statements", "succeeded", 2),
+                                          ("announce_statements", "succeeded", 2)]
     assert first.status_code == again.status_code == 200
     assert done is not None and done.status == "succeeded"
     placements = fetch_current(tmp_path, "placements", MAY)
